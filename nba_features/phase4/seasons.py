@@ -1,0 +1,56 @@
+"""Season starts and bootstrap days, from the schedule table (decision 2).
+
+The season start is the first scheduled game date of the season; `season_year` is the calendar year
+in which the season starts; bootstrap = the first 14 days of a season.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+BOOTSTRAP_DAYS = 14
+
+# Bound of the schedule extract: a date's season started at most this long before it.
+SEASON_LOOKBACK_DAYS = 400
+
+SCHEDULE_SQL = """
+-- bound: [start_date - 400 days, end_date]: the current season's start and its games
+SELECT game_id, game_date, season_year, season_type, home_team_tricode, away_team_tricode, game_status
+FROM nba_reference.nba_schedule
+WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @end_date
+"""
+
+
+def season_starts(schedule: pd.DataFrame) -> pd.Series:
+    """season_year → first scheduled game date (Timestamp)."""
+    if schedule.empty:
+        return pd.Series(dtype="datetime64[ns]")
+    return schedule.groupby("season_year")["game_date"].min().sort_index()
+
+
+def season_frame(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFrame:
+    """One row per date: date, season_year, season_start, days_into_season, is_bootstrap, games_scheduled.
+
+    A date belongs to the latest season that started on or before it; dates before every known
+    season start get season_year NA.
+    """
+    frame = pd.DataFrame({"date": pd.to_datetime(list(dates)).astype("datetime64[ns]")})
+    starts = season_starts(schedule)
+    if starts.empty:
+        frame["season_year"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        frame["season_start"] = pd.NaT
+    else:
+        lookup = pd.DataFrame({"season_start": starts.values, "season_year": starts.index.astype("int64")})
+        frame = pd.merge_asof(
+            frame.sort_values("date"), lookup.sort_values("season_start"), left_on="date", right_on="season_start"
+        )
+        frame["season_year"] = frame["season_year"].astype("Int64")
+    frame["days_into_season"] = (frame["date"] - frame["season_start"]).dt.days.astype("Int64")
+    frame["is_bootstrap"] = (frame["days_into_season"] >= 0) & (frame["days_into_season"] < BOOTSTRAP_DAYS)
+    frame["is_bootstrap"] = frame["is_bootstrap"].fillna(False).astype(bool)
+    counts = schedule.groupby("game_date").size() if not schedule.empty else pd.Series(dtype="int64")
+    frame["games_scheduled"] = frame["date"].map(counts).fillna(0).astype("int64")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,94 @@
+"""The declarative shape of a Phase 4 table: its extracts, its pure transform, its lineage.
+
+Nothing here imports Dagster: a Phase4Table can be computed by tests straight from a warehouse
+(`compute_partitions`), and `nba_features.phase4.assets` turns each one into a thin partitioned asset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nba_features.contracts import TableContract, contract
+from nba_features.warehouse.base import Warehouse
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One bounded, partition-pruned extract query.
+
+    `sql` is BigQuery dialect with exactly the parameters @start_date and @end_date (the first and last
+    partition date of the run). Every predicate on a date-partitioned table bounds the partition
+    column between DATE_SUB(@start_date, INTERVAL <lookback_days> DAY) and @end_date, so the cost of a
+    run does not grow with the length of history; `lookback_days` states the bound.
+    """
+
+    name: str
+    sql: str
+    lookback_days: int
+    optional: bool = False  # the table may not exist (e.g. nba_predictions.prediction_accuracy)
+    source_table: str | None = None  # the table whose existence decides `optional` reads
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a transform may know about the run besides its inputs (kept explicit for purity)."""
+
+    processed_at: pd.Timestamp
+    # date → asset names that have materialized rows for that date before this run (feature store)
+    upstream_materialized: Mapping[dt.date, frozenset[str]] = field(default_factory=dict)
+
+
+Transform = Callable[[Mapping[str, pd.DataFrame], Sequence[dt.date], RunInfo], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Phase4Table:
+    asset_name: str
+    table: str
+    description: str
+    extracts: tuple[Extract, ...]
+    transform: Transform
+    # true data dependencies: other Phase 4 asset names and source tables ('dataset.table')
+    upstream_assets: tuple[str, ...] = ()
+    source_tables: tuple[str, ...] = ()
+
+    @property
+    def contract(self) -> TableContract:
+        return contract(self.table)
+
+    @property
+    def partition_column(self) -> str:
+        column = self.contract.partition_column
+        assert column, f"{self.table} must be partitioned"
+        return column
+
+    @property
+    def lookback_days(self) -> int:
+        """The widest history window any extract reads (the rerun bound of the sensors)."""
+        return max(e.lookback_days for e in self.extracts)
+
+
+def extract_inputs(table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.date]) -> dict[str, pd.DataFrame]:
+    """Run the table's extracts once for the whole run, however many dates it covers."""
+    params = {"start_date": min(dates), "end_date": max(dates)}
+    inputs: dict[str, pd.DataFrame] = {}
+    for extract in table.extracts:
+        if extract.optional and extract.source_table and not warehouse.table_exists(extract.source_table):
+            inputs[extract.name] = None  # type: ignore[assignment]  # absent table: the transform decides
+            continue
+        inputs[extract.name] = warehouse.query(
+            extract.sql, params, labels={"asset": table.asset_name, "extract": extract.name}
+        )
+    return inputs
+
+
+def compute_partitions(
+    table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.date], run: RunInfo
+) -> pd.DataFrame:
+    """Extract + transform for `dates`, without writing: what the asset would write."""
+    dates = sorted(set(dates))
+    return table.transform(extract_inputs(table, warehouse, dates), dates, run)

@@ -1,0 +1,300 @@
+"""The warehouse interface shared by the embedded DuckDB default and BigQuery.
+
+Both implementations take BigQuery-dialect SQL with named parameters, replace whole date partitions
+atomically (decision 5), create tables from schemas/, and report schema drift. Frame validation
+against the contract lives here, once, so both warehouses reject the same bad frames with the same
+message before anything is written.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from nba_features.contracts import ContractError, TableContract, contract, load_contracts
+
+T = TypeVar("T")
+
+
+class TransientWarehouseError(RuntimeError):
+    """A warehouse error worth retrying (a locked file, HTTP 5xx, rate limit)."""
+
+
+@dataclass(frozen=True)
+class ColumnDrift:
+    column: str
+    problem: str  # 'missing' (in the contract, not live) | 'extra' (live only) | 'type'
+    expected: str | None
+    live: str | None
+
+
+@dataclass(frozen=True)
+class SchemaDiff:
+    table: str
+    exists: bool
+    drift: tuple[ColumnDrift, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.exists and not self.drift
+
+    @property
+    def missing_columns(self) -> list[str]:
+        return [d.column for d in self.drift if d.problem == "missing"]
+
+    def describe(self) -> str:
+        if not self.exists:
+            return f"{self.table}: table does not exist"
+        if not self.drift:
+            return f"{self.table}: matches schemas/"
+        parts = [
+            f"{d.column} {d.problem}" + (f" (contract {d.expected}, live {d.live})" if d.problem == "type" else "")
+            for d in self.drift
+        ]
+        return f"{self.table}: " + "; ".join(parts)
+
+
+@dataclass
+class WriteResult:
+    table: str
+    dates: list[dt.date]
+    rows_written: int
+    rows_deleted: int
+    bytes_processed: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def retry_transient(operation: Callable[[], T], *, attempts: int = 6, base_delay: float = 0.2) -> T:
+    """Retry transient warehouse errors with exponential backoff; data errors are raised at once."""
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except TransientWarehouseError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(base_delay * (2**attempt))
+    raise AssertionError("unreachable")
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _to_list(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return [_to_list(v) for v in value.tolist()]
+    if isinstance(value, list):
+        return [_to_list(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_list(v) for k, v in value.items()}
+    return value
+
+
+def normalize_result(frame: pd.DataFrame) -> pd.DataFrame:
+    """Result frames follow docs/CONVENTIONS.md whichever warehouse produced them."""
+    for name in frame.columns:
+        series = frame[name]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            frame[name] = series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+        elif pd.api.types.is_datetime64_dtype(series.dtype):
+            frame[name] = series.astype("datetime64[ns]")
+        elif series.dtype == object and len(series) and series.map(lambda v: isinstance(v, (np.ndarray, dict))).any():
+            frame[name] = series.map(_to_list)
+        elif str(series.dtype) == "dbdate":
+            frame[name] = pd.to_datetime(series).astype("datetime64[ns]")
+    return frame
+
+
+def _coerce(frame: pd.DataFrame, table: TableContract) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for column in table.columns:
+        series = frame[column.name]
+        base = column.base_type
+        try:
+            if base == "DATE":
+                out[column.name] = pd.to_datetime(series).dt.normalize().astype("datetime64[ns]")
+            elif base == "TIMESTAMP":
+                out[column.name] = pd.to_datetime(series, utc=True).astype("datetime64[ns, UTC]")
+            elif base == "INT64":
+                numeric = pd.to_numeric(series)
+                if numeric.notna().all() and (numeric.dropna() % 1 == 0).all():
+                    out[column.name] = numeric.astype("Int64")
+                else:
+                    non_integer = numeric.dropna()[numeric.dropna() % 1 != 0]
+                    if len(non_integer):
+                        raise ValueError(f"non-integer value {non_integer.iloc[0]!r}")
+                    out[column.name] = numeric.astype("Int64")
+            elif base == "FLOAT64":
+                numeric = pd.to_numeric(series).astype("float64")
+                out[column.name] = numeric.where(np.isfinite(numeric))  # NaN/Inf become NULL
+            elif base == "BOOL":
+                out[column.name] = series.astype("boolean")
+            elif base == "STRING":
+                out[column.name] = series.astype(object).where(series.notna(), None)
+            else:
+                out[column.name] = series.map(_to_list)
+        except (ValueError, TypeError) as error:
+            raise ContractError(f"{table.full_name}.{column.name}: cannot be stored as {column.bq_type}: {error}") from error
+    return out
+
+
+def prepare_frame(table: TableContract, frame: pd.DataFrame, dates: Sequence[dt.date] | None) -> pd.DataFrame:
+    """Validate a frame against its contract before any write; return it in contract column order.
+
+    Errors name the table, the column and the rule, and are raised before the warehouse is touched.
+    """
+    columns = set(frame.columns)
+    expected = table.column_names
+    missing = [c for c in expected if c not in columns]
+    extra = sorted(columns - set(expected))
+    if missing or extra:
+        raise ContractError(
+            f"{table.full_name}: frame does not match schemas/{table.dataset}/{table.name}.sql: "
+            f"missing columns {missing}, unexpected columns {extra}"
+        )
+    prepared = _coerce(frame, table)
+    for column in table.columns:
+        if not column.nullable and prepared[column.name].isna().any():
+            bad = prepared[prepared[column.name].isna()]
+            where = ""
+            if table.partition_column and table.partition_column != column.name:
+                where = f" on {table.partition_column}={bad[table.partition_column].iloc[0]:%Y-%m-%d}"
+            raise ContractError(
+                f"{table.full_name}.{column.name}: NOT NULL violated in {len(bad)} row(s){where}"
+            )
+    if dates is not None:
+        if not table.partition_column:
+            raise ContractError(f"{table.full_name}: not partitioned, cannot replace partitions")
+        allowed = {pd.Timestamp(d) for d in dates}
+        outside = prepared[~prepared[table.partition_column].isin(allowed)]
+        if len(outside):
+            raise ContractError(
+                f"{table.full_name}.{table.partition_column}: {len(outside)} row(s) dated "
+                f"{outside[table.partition_column].iloc[0]:%Y-%m-%d}, outside the partitions being replaced"
+            )
+    if table.primary_key and len(prepared):
+        duplicated = prepared.duplicated(list(table.primary_key), keep=False)
+        if duplicated.any():
+            first = prepared[duplicated].iloc[0]
+            key = ", ".join(f"{k}={first[k]}" for k in table.primary_key)
+            raise ContractError(
+                f"{table.full_name}: primary key ({', '.join(table.primary_key)}) not unique: "
+                f"{int(duplicated.sum())} rows share a key, e.g. {key}"
+            )
+    return prepared.reset_index(drop=True)
+
+
+class Warehouse(abc.ABC):
+    """One interface for the embedded DuckDB file and BigQuery."""
+
+    kind: str
+
+    @abc.abstractmethod
+    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+        """Run one BigQuery-dialect SELECT with named parameters; frames follow CONVENTIONS.md."""
+
+    @abc.abstractmethod
+    def table_exists(self, table: str) -> bool: ...
+
+    @abc.abstractmethod
+    def live_columns(self, table: str) -> dict[str, str] | None:
+        """Live column name → BigQuery type spelling, or None when the table does not exist."""
+
+    @abc.abstractmethod
+    def _create_table(self, table: TableContract) -> None: ...
+
+    @abc.abstractmethod
+    def _add_column(self, table: TableContract, column_name: str) -> None: ...
+
+    @abc.abstractmethod
+    def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult: ...
+
+    @abc.abstractmethod
+    def _append(self, table: TableContract, frame: pd.DataFrame) -> int: ...
+
+    # --- schema management -------------------------------------------------------------------
+    def schema_diff(self, table: str) -> SchemaDiff:
+        spec = contract(table)
+        live = self.live_columns(table)
+        if live is None:
+            return SchemaDiff(table, exists=False)
+        drift = []
+        for column in spec.columns:
+            if column.name not in live:
+                drift.append(ColumnDrift(column.name, "missing", column.bq_type, None))
+            elif _canonical(live[column.name]) != _canonical(column.bq_type):
+                drift.append(ColumnDrift(column.name, "type", column.bq_type, live[column.name]))
+        for name in live:
+            if name not in spec.column_names:
+                drift.append(ColumnDrift(name, "extra", None, live[name]))
+        return SchemaDiff(table, exists=True, drift=tuple(drift))
+
+    def apply_schemas(self, tables: Iterable[str] | None = None) -> list[str]:
+        """Create missing tables and ADD COLUMN the contract's new columns; returns what was done.
+
+        A type change cannot be migrated by ADD COLUMN and is raised as a ContractError.
+        """
+        actions = []
+        for name in tables or sorted(load_contracts()):
+            spec = contract(name)
+            diff = self.schema_diff(name)
+            if not diff.exists:
+                self._create_table(spec)
+                actions.append(f"created {name}")
+                continue
+            for drift in diff.drift:
+                if drift.problem == "missing":
+                    self._add_column(spec, drift.column)
+                    actions.append(f"added {name}.{drift.column} {drift.expected}")
+                elif drift.problem == "type":
+                    raise ContractError(f"{name}.{drift.column}: live type {drift.live} differs from contract {drift.expected}")
+        return actions
+
+    def assert_writable(self, table: TableContract) -> None:
+        """A live table missing a column the code writes is an error before the write (decision 17)."""
+        diff = self.schema_diff(table.full_name)
+        problems = [d for d in diff.drift if d.problem in ("missing", "type")]
+        if not diff.exists or problems:
+            raise ContractError(f"refusing to write: {diff.describe()}; run `nba-features schema apply`")
+
+    # --- writes ------------------------------------------------------------------------------
+    def replace_partitions(
+        self,
+        table: str,
+        dates: Sequence[dt.date],
+        frame: pd.DataFrame,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> WriteResult:
+        """Replace the partitions `dates` of `table` with `frame`, atomically (all or nothing)."""
+        spec = contract(table)
+        partition_dates = sorted({_as_date(d) for d in dates})
+        if not partition_dates:
+            raise ValueError(f"{table}: no partitions to replace")
+        prepared = prepare_frame(spec, frame, partition_dates)
+        self.assert_writable(spec)
+        return self._replace(spec, partition_dates, prepared, dict(labels or {}))
+
+    def append(self, table: str, frame: pd.DataFrame) -> int:
+        """Append rows (event logs); validated like any other write."""
+        spec = contract(table)
+        prepared = prepare_frame(spec, frame, None)
+        self.assert_writable(spec)
+        return self._append(spec, prepared) if len(prepared) else 0
+
+
+def _canonical(bq_type: str) -> str:
+    return bq_type.replace(" ", "").upper()

@@ -1,0 +1,155 @@
+"""The embedded default: one DuckDB file, datasets as schemas, nothing to install or start.
+
+A connection is opened per operation and closed at once, because DuckDB lets one process at a time
+hold the file; another process that finds it locked retries with backoff (TransientWarehouseError).
+A partition replace is one transaction (DELETE the dates, INSERT the frame): a failure or a killed
+process leaves the previous partition intact, since DuckDB rolls back an uncommitted transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from sqlglot import exp
+
+from nba_features.contracts import TableContract
+from nba_features.warehouse.base import TransientWarehouseError, Warehouse, WriteResult, normalize_result, retry_transient
+from nba_features.warehouse.sql import check_parameters, duckdb_type, to_duckdb, validate_identifier
+
+DEFAULT_PATH = Path(".nba_features") / "warehouse.duckdb"
+
+_TRANSIENT_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked", "Conflict on")
+
+
+def _qualified(table: TableContract | str) -> str:
+    dataset, name = (table.dataset, table.name) if isinstance(table, TableContract) else table.split(".", 1)
+    return f"{validate_identifier(dataset)}.{validate_identifier(name)}"
+
+
+class DuckDBWarehouse(Warehouse):
+    kind = "duckdb"
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = Path(path or os.environ.get("NBA_FEATURES_WAREHOUSE") or DEFAULT_PATH)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"DuckDBWarehouse({str(self.path)!r})"
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            connection = duckdb.connect(str(self.path))
+        except (duckdb.IOException, duckdb.TransactionException) as error:
+            if any(m in str(error) for m in _TRANSIENT_MESSAGES):
+                raise TransientWarehouseError(f"{self.path}: {error}") from error
+            raise
+        try:
+            connection.execute("SET TimeZone = 'UTC'")
+            yield connection
+        except duckdb.TransactionException as error:
+            if any(m in str(error) for m in _TRANSIENT_MESSAGES):
+                raise TransientWarehouseError(f"{self.path}: {error}") from error
+            raise
+        finally:
+            connection.close()
+
+    def _run(self, operation):
+        def attempt():
+            with self.connect() as connection:
+                return operation(connection)
+
+        return retry_transient(attempt)
+
+    # --- reads -------------------------------------------------------------------------------
+    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+        bound = check_parameters(sql, params)
+        translated = to_duckdb(sql)
+        return normalize_result(self._run(lambda c: c.execute(translated, bound).df()))
+
+    def execute_native(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """DuckDB-dialect SQL for tests and tools that inspect the file itself."""
+        return normalize_result(self._run(lambda c: c.execute(sql, params or []).df()))
+
+    def table_exists(self, table: str) -> bool:
+        return self.live_columns(table) is not None
+
+    def live_columns(self, table: str) -> dict[str, str] | None:
+        dataset, name = table.split(".", 1)
+        rows = self._run(
+            lambda c: c.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                [dataset, name],
+            ).fetchall()
+        )
+        if not rows:
+            return None
+        return {column: exp.DataType.build(data_type, dialect="duckdb").sql("bigquery") for column, data_type in rows}
+
+    # --- schema ------------------------------------------------------------------------------
+    def _create_table(self, table: TableContract) -> None:
+        columns = ", ".join(
+            f"{validate_identifier(c.name)} {duckdb_type(c.bq_type)}{'' if c.nullable else ' NOT NULL'}" for c in table.columns
+        )
+        statement = f"CREATE TABLE IF NOT EXISTS {_qualified(table)} ({columns})"
+
+        def create(connection):
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {validate_identifier(table.dataset)}")
+            connection.execute(statement)
+
+        self._run(create)
+
+    def _add_column(self, table: TableContract, column_name: str) -> None:
+        column = table.column(column_name)
+        self._run(
+            lambda c: c.execute(
+                f"ALTER TABLE {_qualified(table)} ADD COLUMN {validate_identifier(column.name)} {duckdb_type(column.bq_type)}"
+            )
+        )
+
+    # --- writes ------------------------------------------------------------------------------
+    def _insert_sql(self, table: TableContract) -> str:
+        names = ", ".join(validate_identifier(c.name) for c in table.columns)
+        casts = ", ".join(f"CAST({c.name} AS {duckdb_type(c.bq_type)}) AS {c.name}" for c in table.columns)
+        return f"INSERT INTO {_qualified(table)} ({names}) SELECT {casts} FROM incoming_frame"
+
+    def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult:
+        partition = validate_identifier(table.partition_column)
+        insert = self._insert_sql(table)
+
+        def replace(connection):
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                deleted = connection.execute(
+                    f"DELETE FROM {_qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates]
+                ).fetchone()[0]
+                if len(frame):
+                    connection.register("incoming_frame", frame)
+                    connection.execute(insert)
+                    connection.unregister("incoming_frame")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            return deleted
+
+        deleted = self._run(replace)
+        return WriteResult(table.full_name, dates, rows_written=len(frame), rows_deleted=int(deleted))
+
+    def _append(self, table: TableContract, frame: pd.DataFrame) -> int:
+        insert = self._insert_sql(table)
+
+        def append(connection):
+            connection.register("incoming_frame", frame)
+            connection.execute(insert)
+
+        self._run(append)
+        return len(frame)

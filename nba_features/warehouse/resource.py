@@ -1,0 +1,63 @@
+"""The Dagster resource that hands assets, checks and sensors their warehouse.
+
+`NBA_FEATURES_ENV=local` (default) selects the embedded DuckDB file at `NBA_FEATURES_WAREHOUSE`;
+`NBA_FEATURES_ENV=prod` selects BigQuery with the project, dataset prefix and location from
+`NBA_FEATURES_BQ_PROJECT`, `NBA_FEATURES_BQ_DATASET_PREFIX`, `NBA_FEATURES_BQ_LOCATION`; credentials
+come from Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`) and are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from nba_features.warehouse.base import Warehouse
+from nba_features.warehouse.duckdb_warehouse import DuckDBWarehouse
+
+ENVIRONMENTS = ("local", "prod")
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Selects and configures the warehouse implementation."""
+
+    env: str = "local"
+    duckdb_path: str | None = None
+    bigquery_project: str | None = None
+    dataset_prefix: str = ""
+    location: str = "US"
+    api_endpoint: str | None = None  # only for the offline BigQuery emulator; None in production
+
+    def get(self) -> Warehouse:
+        if self.env == "local":
+            return DuckDBWarehouse(self.duckdb_path)
+        if self.env == "prod":
+            from nba_features.warehouse.bigquery_warehouse import BigQueryWarehouse
+
+            if not self.bigquery_project:
+                raise ValueError("NBA_FEATURES_ENV=prod needs NBA_FEATURES_BQ_PROJECT")
+            return BigQueryWarehouse(
+                project=self.bigquery_project,
+                dataset_prefix=self.dataset_prefix,
+                location=self.location,
+                api_endpoint=self.api_endpoint,
+            )
+        raise ValueError(f"NBA_FEATURES_ENV must be one of {ENVIRONMENTS}, not {self.env!r}")
+
+
+def warehouse_resource_from_env() -> WarehouseResource:
+    env = os.environ.get("NBA_FEATURES_ENV", "local")
+    if env not in ENVIRONMENTS:
+        raise ValueError(f"NBA_FEATURES_ENV must be one of {ENVIRONMENTS}, not {env!r}")
+    return WarehouseResource(
+        env=env,
+        duckdb_path=os.environ.get("NBA_FEATURES_WAREHOUSE"),
+        bigquery_project=os.environ.get("NBA_FEATURES_BQ_PROJECT"),
+        dataset_prefix=os.environ.get("NBA_FEATURES_BQ_DATASET_PREFIX", ""),
+        location=os.environ.get("NBA_FEATURES_BQ_LOCATION", "US"),
+        api_endpoint=os.environ.get("NBA_FEATURES_BQ_API_ENDPOINT"),
+    )
+
+
+def warehouse_from_env() -> Warehouse:
+    return warehouse_resource_from_env().get()
