@@ -1,0 +1,466 @@
+"""Production warehouse: BigQuery, through the google-cloud-bigquery client.
+
+SQL arrives in BigQuery dialect with `dataset.table` names; sqlglot rewrites every table whose dataset
+is one of the project's datasets to `` `project`.<prefix>dataset.table `` (nothing else in the
+statement changes meaning), and every value travels as a typed query parameter (DATE for dates), never
+as SQL text. Jobs carry labels naming the asset and partition, sanitised to BigQuery's label rules,
+and the bytes each query processed are kept for asset metadata.
+
+Tables are created from the contract through the Table API rather than by running the DDL text: the
+API carries everything the DDL says (schema with NOT NULL modes and column descriptions, DAY
+partitioning on the partition column, clustering, require_partition_filter, the NOT ENFORCED primary
+key, the table description) and is accepted alike by BigQuery and by the offline emulator the tests
+use, whose DDL parser rejects `PRIMARY KEY ... NOT ENFORCED`. A column the contract gains is added
+with `tables.update` (the schema gains a NULLABLE field, the only kind BigQuery lets an existing table
+gain), which carries the column description without formatting it into SQL.
+
+Partition replace (decision 5) is atomic as a single DML statement:
+1. the validated frame is loaded into a uniquely named staging table in the target's dataset (one
+   WRITE_TRUNCATE load job with the contract's schema, so a retried load cannot duplicate rows; the
+   table expires after a day in case this process dies before the `finally` that drops it);
+2. one MERGE, which BigQuery runs atomically, deletes the target rows of the replaced dates and
+   inserts the staging rows:
+       MERGE t USING (SELECT cols FROM staging) ON FALSE
+       WHEN NOT MATCHED BY SOURCE AND t.<partition> IN UNNEST(@partition_dates) THEN DELETE
+       WHEN NOT MATCHED THEN INSERT (cols) VALUES (cols)
+   `@partition_dates` is an ARRAY<DATE> query parameter on the partition column, which prunes the
+   target to the replaced partitions and satisfies require_partition_filter.
+   A replace with no rows is a single `DELETE ... WHERE <partition> IN UNNEST(@partition_dates)`.
+A failed load leaves the target untouched (the MERGE never runs); a failed MERGE changes nothing.
+Why not the alternatives: a BEGIN TRANSACTION ... COMMIT script is valid BigQuery but the emulator
+does not pass query parameters into multi-statement scripts, so it could not be tested offline;
+WRITE_TRUNCATE to a `table$YYYYMMDD` decorator replaces one partition per job, so a multi-date replace
+would not be all-or-nothing. A retried MERGE (after a transient error) is idempotent.
+
+Frames travel through the client's own pandas support: load_table_from_dataframe (Parquet, with the
+contract's schema) and to_dataframe over REST (no Storage Read API client). google-cloud-bigquery 3.x
+warns that later versions will route these through pandas-gbq >= 0.26.1; the project does not depend
+on pandas-gbq yet.
+
+Errors: HTTP 5xx, 429, and the rateLimitExceeded / backendError / concurrent-update reasons become
+TransientWarehouseError and are retried with backoff (base.retry_transient); anything else (a 400 for
+bad SQL or data, 403, 404) is raised at once as BigQueryError naming the operation and the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+import requests
+import sqlglot
+from dagster_gcp import BigQueryResource
+from google.api_core import exceptions as api_exceptions
+from google.api_core.client_options import ClientOptions
+from google.auth.credentials import AnonymousCredentials, Credentials
+from google.auth.exceptions import TransportError
+from google.cloud import bigquery
+from google.cloud.bigquery.table import PrimaryKey, TableConstraints
+from sqlglot import exp
+
+from nba_features.contracts import TableContract
+from nba_features.warehouse.base import TransientWarehouseError, Warehouse, WriteResult, normalize_result, retry_transient
+from nba_features.warehouse.sql import bigquery_param_type, check_parameters, validate_identifier
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+# The datasets of docs/CONVENTIONS.md: `dataset.table` names in SQL with one of these datasets are
+# tables of this project; anything else (CTE names, UNNEST aliases, other projects) is left alone.
+DATASETS = frozenset({"nba_reference", "nba_analytics", "nba_raw", "nba_precompute", "nba_predictions", "nba_orchestration"})
+
+STAGING_TABLE_LIFETIME = dt.timedelta(days=1)
+
+# Error reasons BigQuery reports for conditions that clear up on their own.
+_TRANSIENT_REASONS = frozenset(
+    {"backendError", "internalError", "jobBackendError", "jobInternalError", "rateLimitExceeded", "jobRateLimitExceeded"}
+)
+# Two jobs writing the same table at once: BigQuery aborts one of them and asks to retry.
+_TRANSIENT_MESSAGES = ("due to concurrent update", "Retrying the job may solve the problem")
+_CONNECTION_ERRORS = (ConnectionError, TimeoutError, requests.exceptions.ConnectionError, requests.exceptions.Timeout, TransportError)
+
+_LABEL_MAX_LENGTH = 63
+_LABEL_INVALID = re.compile(r"[^a-z0-9_-]+")
+_PROJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.:_-]*$")
+
+# Legacy SQL type names the API reports, in the spelling of schemas/.
+_API_TYPE_NAMES = {"INTEGER": "INT64", "FLOAT": "FLOAT64", "BOOLEAN": "BOOL", "RECORD": "STRUCT"}
+
+
+class BigQueryError(RuntimeError):
+    """BigQuery rejected a job or request for a reason retrying will not fix (bad SQL, bad data, access)."""
+
+
+class BigQueryClientResource(BigQueryResource):
+    """dagster-gcp's BigQueryResource, able to point at another endpoint (the offline emulator).
+
+    With `api_endpoint` unset (production) the client is built exactly as BigQueryResource builds it,
+    from Application Default Credentials or `gcp_credentials`. With `api_endpoint` set, the client
+    talks to that endpoint with anonymous credentials, which only an emulator accepts.
+    """
+
+    api_endpoint: str | None = None
+
+    def build_client(self, credentials: Credentials | None = None) -> bigquery.Client:
+        if self.api_endpoint:
+            return bigquery.Client(
+                project=self.project,
+                location=self.location,
+                credentials=credentials or AnonymousCredentials(),
+                client_options=ClientOptions(api_endpoint=self.api_endpoint),
+            )
+        if credentials is not None:
+            return bigquery.Client(project=self.project, location=self.location, credentials=credentials)
+        with super().get_client() as client:
+            return client
+
+    @contextlib.contextmanager
+    def get_client(self) -> Iterator[bigquery.Client]:
+        client = self.build_client()
+        try:
+            yield client
+        finally:
+            client.close()
+
+
+# --- labels ----------------------------------------------------------------------------------
+def sanitize_label(text: str) -> str:
+    """A label value BigQuery accepts: lower case letters, digits, '_' and '-', at most 63 characters."""
+    return _LABEL_INVALID.sub("_", str(text).lower())[:_LABEL_MAX_LENGTH]
+
+
+def sanitize_labels(labels: Mapping[str, Any] | None) -> dict[str, str]:
+    """Job labels under BigQuery's rules; keys must also start with a lower case letter."""
+    sanitized = {}
+    for key, value in (labels or {}).items():
+        clean_key = sanitize_label(key)
+        if not clean_key[:1].isalpha():
+            clean_key = sanitize_label(f"k_{clean_key}")
+        sanitized[clean_key] = sanitize_label(value)
+    return sanitized
+
+
+# --- errors ----------------------------------------------------------------------------------
+def _reasons(error: api_exceptions.GoogleAPICallError) -> set[str]:
+    return {e.get("reason", "") for e in (error.errors or []) if isinstance(e, dict)}
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether retrying the same request may succeed (server trouble, rate limits, write conflicts)."""
+    if isinstance(error, (api_exceptions.ServerError, api_exceptions.TooManyRequests)):
+        return True
+    if isinstance(error, api_exceptions.GoogleAPICallError):
+        return bool(_reasons(error) & _TRANSIENT_REASONS) or any(m in str(error.message) for m in _TRANSIENT_MESSAGES)
+    # The connection dropped or timed out before an HTTP status arrived.
+    return isinstance(error, _CONNECTION_ERRORS)
+
+
+def translate_error(error: BaseException, operation: str) -> BaseException:
+    """The exception to raise for `error`: TransientWarehouseError, BigQueryError, or `error` itself."""
+    if is_transient(error):
+        return TransientWarehouseError(f"{operation}: {error}")
+    if isinstance(error, api_exceptions.GoogleAPICallError):
+        reasons = ", ".join(sorted(_reasons(error) - {""})) or f"HTTP {error.code}"
+        return BigQueryError(f"{operation}: BigQuery rejected it ({reasons}): {error.message}")
+    return error
+
+
+# --- schema ----------------------------------------------------------------------------------
+def _schema_field(name: str, data_type: exp.DataType, *, nullable: bool = True, description: str = "") -> bigquery.SchemaField:
+    mode = "NULLABLE" if nullable else "REQUIRED"
+    if data_type.this == exp.DataType.Type.ARRAY:
+        data_type, mode = data_type.expressions[0], "REPEATED"
+    if data_type.this == exp.DataType.Type.STRUCT:
+        fields = [_schema_field(f.name, f.args["kind"]) for f in data_type.expressions]
+        return bigquery.SchemaField(name, "RECORD", mode=mode, description=description or None, fields=fields)
+    type_name = data_type.sql("bigquery")
+    return bigquery.SchemaField(name, type_name, mode=mode, description=description or None)
+
+
+def contract_schema(table: TableContract) -> list[bigquery.SchemaField]:
+    """The BigQuery schema of a contract: types, NOT NULL as REQUIRED, ARRAY as REPEATED, descriptions."""
+    return [
+        _schema_field(c.name, exp.DataType.build(c.bq_type, dialect="bigquery"), nullable=c.nullable, description=c.description)
+        for c in table.columns
+    ]
+
+
+def field_type(field: bigquery.SchemaField) -> str:
+    """The schemas/ spelling of a live column's type: INT64, ARRAY<STRING>, STRUCT<a INT64, b DATE>."""
+    base = _API_TYPE_NAMES.get(field.field_type, field.field_type)
+    if base == "STRUCT":
+        base = "STRUCT<" + ", ".join(f"{f.name} {field_type(f)}" for f in field.fields) + ">"
+    return f"ARRAY<{base}>" if field.mode == "REPEATED" else base
+
+
+# --- parameters ------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def query_parameters(params: Mapping[str, Any]) -> list[bigquery.ScalarQueryParameter | bigquery.ArrayQueryParameter]:
+    """Typed query parameters (DATE for dates, ARRAY<DATE> for lists of dates)."""
+    parameters: list[bigquery.ScalarQueryParameter | bigquery.ArrayQueryParameter] = []
+    for name, raw in params.items():
+        value = [_plain(v) for v in raw] if isinstance(raw, (list, tuple)) else _plain(raw)
+        type_name, element_type = bigquery_param_type(value)
+        if type_name == "ARRAY":
+            parameters.append(bigquery.ArrayQueryParameter(name, element_type, value))
+        else:
+            parameters.append(bigquery.ScalarQueryParameter(name, type_name, value))
+    return parameters
+
+
+def _quoted(name: str) -> str:
+    return f"`{validate_identifier(name)}`"
+
+
+class BigQueryWarehouse(Warehouse):
+    kind = "bigquery"
+
+    def __init__(
+        self,
+        project: str,
+        dataset_prefix: str = "",
+        location: str = "US",
+        api_endpoint: str | None = None,
+        credentials: Credentials | None = None,
+    ):
+        if not _PROJECT_ID.match(project):
+            raise ValueError(f"invalid BigQuery project id {project!r}")
+        if dataset_prefix:
+            validate_identifier(dataset_prefix)
+        self.project = project
+        self.dataset_prefix = dataset_prefix
+        self.location = location
+        self.resource = BigQueryClientResource(project=project, location=location, api_endpoint=api_endpoint)
+        self._credentials = credentials
+        # Bytes processed by the last query(); assets put it into their materialization metadata.
+        self.last_bytes_processed: int | None = None
+        self.last_job_id: str | None = None
+
+    def __repr__(self) -> str:
+        endpoint = f", api_endpoint={self.resource.api_endpoint!r}" if self.resource.api_endpoint else ""
+        return f"BigQueryWarehouse({self.project!r}, dataset_prefix={self.dataset_prefix!r}, location={self.location!r}{endpoint})"
+
+    @cached_property
+    def client(self) -> bigquery.Client:
+        # Built on first use, so configuring the resource does not need credentials yet.
+        return self.resource.build_client(self._credentials)
+
+    # --- naming ------------------------------------------------------------------------------
+    def dataset_id(self, dataset: str) -> str:
+        return f"{self.project}.{validate_identifier(self.dataset_prefix + dataset)}"
+
+    def table_id(self, table: TableContract | str) -> str:
+        dataset, name = (table.dataset, table.name) if isinstance(table, TableContract) else table.split(".", 1)
+        return f"{self.dataset_id(dataset)}.{validate_identifier(name)}"
+
+    def qualify(self, sql: str) -> str:
+        """Rewrite the project's `dataset.table` names to `project`.<prefix>dataset.table."""
+        statements = sqlglot.parse(sql, read="bigquery")
+        if len(statements) != 1 or statements[0] is None:
+            raise ValueError("one statement per query")
+
+        def rewrite(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Table) and not node.args.get("catalog") and node.db in DATASETS:
+                qualified = node.copy()
+                qualified.set("catalog", exp.to_identifier(self.project, quoted=True))
+                qualified.set("db", exp.to_identifier(validate_identifier(self.dataset_prefix + node.db)))
+                return qualified
+            return node
+
+        return statements[0].transform(rewrite).sql(dialect="bigquery")
+
+    # --- running jobs ------------------------------------------------------------------------
+    def _call(self, operation: str, action: Callable[[], T]) -> T:
+        """Run one API action, retrying transient failures; other failures raise BigQueryError."""
+
+        def attempt() -> T:
+            try:
+                return action()
+            except Exception as error:
+                translated = translate_error(error, operation)
+                if translated is error:
+                    raise
+                raise translated from error
+
+        return retry_transient(attempt)
+
+    @staticmethod
+    def _job_config(params: Mapping[str, Any], labels: Mapping[str, Any] | None) -> bigquery.QueryJobConfig:
+        return bigquery.QueryJobConfig(query_parameters=query_parameters(params), labels=sanitize_labels(labels), use_legacy_sql=False)
+
+    def _run_statement(self, statement: str, params: Mapping[str, Any], labels: Mapping[str, Any], operation: str) -> bigquery.QueryJob:
+        """Run one DML statement to completion."""
+        config = self._job_config(params, labels)
+
+        def run() -> bigquery.QueryJob:
+            job = self.client.query(statement, job_config=config, location=self.location)
+            job.result()
+            return job
+
+        return self._call(operation, run)
+
+    # --- reads -------------------------------------------------------------------------------
+    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+        bound = check_parameters(sql, params)
+        statement = self.qualify(sql)
+        config = self._job_config(bound, labels)
+
+        def run() -> tuple[bigquery.QueryJob, pd.DataFrame]:
+            job = self.client.query(statement, job_config=config, location=self.location)
+            # Results are read over REST: the Storage Read API is not worth a second client here.
+            return job, job.to_dataframe(create_bqstorage_client=False)
+
+        job, frame = self._call("query", run)
+        self.last_bytes_processed = job.total_bytes_processed
+        self.last_job_id = job.job_id
+        return normalize_result(frame)
+
+    def table_exists(self, table: str) -> bool:
+        return self.live_columns(table) is not None
+
+    def live_columns(self, table: str) -> dict[str, str] | None:
+        def get() -> bigquery.Table | None:
+            try:
+                return self.client.get_table(self.table_id(table))
+            except api_exceptions.NotFound:
+                return None
+
+        live = self._call(f"read the schema of {table}", get)
+        if live is None:
+            return None
+        return {field.name: field_type(field) for field in live.schema}
+
+    # --- schema ------------------------------------------------------------------------------
+    def _create_table(self, table: TableContract) -> None:
+        dataset = bigquery.Dataset(self.dataset_id(table.dataset))
+        dataset.location = self.location
+        self._call(f"create dataset {dataset.dataset_id}", lambda: self.client.create_dataset(dataset, exists_ok=True))
+        resource = bigquery.Table(self.table_id(table), schema=contract_schema(table))
+        if table.partition_column:
+            resource.time_partitioning = bigquery.TimePartitioning(type_=bigquery.TimePartitioningType.DAY, field=table.partition_column)
+            resource.require_partition_filter = table.require_partition_filter
+        if table.cluster_by:
+            resource.clustering_fields = list(table.cluster_by)
+        if table.primary_key:
+            resource.table_constraints = TableConstraints(primary_key=PrimaryKey(columns=list(table.primary_key)), foreign_keys=None)
+        if table.description:
+            resource.description = table.description
+        self._call(f"create table {table.full_name}", lambda: self.client.create_table(resource, exists_ok=True))
+
+    def _add_column(self, table: TableContract, column_name: str) -> None:
+        column = table.column(column_name)
+        # An existing table can only gain NULLABLE (or REPEATED) columns: old rows have no value.
+        field = _schema_field(column.name, exp.DataType.build(column.bq_type, dialect="bigquery"), description=column.description)
+
+        def add() -> None:
+            live = self.client.get_table(self.table_id(table))
+            if any(f.name == column.name for f in live.schema):
+                return
+            live.schema = [*live.schema, field]
+            self.client.update_table(live, ["schema"])
+
+        self._call(f"add column {table.full_name}.{column.name}", add)
+
+    # --- writes ------------------------------------------------------------------------------
+    def _load(self, table_id: str, table: TableContract, frame: pd.DataFrame, labels: Mapping[str, str], *, truncate: bool) -> None:
+        """One load job: all rows or none. WRITE_TRUNCATE makes a retried load of a staging table harmless."""
+        config = bigquery.LoadJobConfig(
+            schema=contract_schema(table),
+            write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE if truncate else bigquery.WriteDisposition.WRITE_APPEND,
+            labels=sanitize_labels(labels),
+        )
+
+        def load() -> None:
+            self.client.load_table_from_dataframe(frame, table_id, job_config=config, location=self.location).result()
+
+        self._call(f"load {len(frame)} rows into {table_id}", load)
+
+    def _create_staging_table(self, table: TableContract) -> str:
+        staging_name = f"_staging_{table.name}_{uuid.uuid4().hex}"
+        staging = bigquery.Table(self.table_id(f"{table.dataset}.{staging_name}"), schema=contract_schema(table))
+        staging.expires = dt.datetime.now(dt.timezone.utc) + STAGING_TABLE_LIFETIME
+        self._call(f"create staging table for {table.full_name}", lambda: self.client.create_table(staging, exists_ok=True))
+        return staging_name
+
+    def _drop_staging_table(self, table: TableContract, staging_name: str) -> None:
+        staging_id = self.table_id(f"{table.dataset}.{staging_name}")
+        try:
+            self._call(f"drop staging table {staging_id}", lambda: self.client.delete_table(staging_id, not_found_ok=True))
+        except Exception as error:  # the table expires by itself; the write's own outcome matters more
+            log.warning("could not drop %s (it expires within %s): %s", staging_id, STAGING_TABLE_LIFETIME, error)
+
+    def merge_sql(self, table: TableContract, staging_name: str) -> str:
+        """The MERGE that replaces the partitions @partition_dates of `table` with the staging rows."""
+        columns = ", ".join(_quoted(c) for c in table.column_names)
+        values = ", ".join(f"source.{_quoted(c)}" for c in table.column_names)
+        return (
+            f"MERGE {_quoted_table(table.dataset, table.name)} AS target\n"
+            f"USING (SELECT {columns} FROM {_quoted_table(table.dataset, staging_name)}) AS source\n"
+            "ON FALSE\n"
+            f"WHEN NOT MATCHED BY SOURCE AND target.{_quoted(table.partition_column)} IN UNNEST(@partition_dates) THEN DELETE\n"
+            f"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values})"
+        )
+
+    def delete_sql(self, table: TableContract) -> str:
+        """The DELETE that empties the partitions @partition_dates of `table`."""
+        return (
+            f"DELETE FROM {_quoted_table(table.dataset, table.name)} "
+            f"WHERE {_quoted(table.partition_column)} IN UNNEST(@partition_dates)"
+        )
+
+    def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult:
+        labels = {"table": table.full_name, **labels}
+        params = {"partition_dates": list(dates)}
+        if not len(frame):
+            job = self._run_statement(self.qualify(self.delete_sql(table)), params, labels, f"delete partitions of {table.full_name}")
+            deleted = job.num_dml_affected_rows or 0
+            return WriteResult(table.full_name, dates, 0, int(deleted), job.total_bytes_processed, {"job_id": job.job_id})
+        staging_name = self._create_staging_table(table)
+        try:
+            self._load(self.table_id(f"{table.dataset}.{staging_name}"), table, _loadable(table, frame), labels, truncate=True)
+            job = self._run_statement(
+                self.qualify(self.merge_sql(table, staging_name)), params, labels, f"replace partitions of {table.full_name}"
+            )
+        finally:
+            self._drop_staging_table(table, staging_name)
+        if job.dml_stats is not None:
+            written, deleted = job.dml_stats.inserted_row_count, job.dml_stats.deleted_row_count
+        else:  # servers without DML statistics report the MERGE's inserted + deleted rows as one count
+            written = len(frame)
+            deleted = (job.num_dml_affected_rows or written) - written
+        return WriteResult(table.full_name, dates, int(written), int(deleted), job.total_bytes_processed, {"job_id": job.job_id})
+
+    def _append(self, table: TableContract, frame: pd.DataFrame) -> int:
+        self._load(self.table_id(table), table, _loadable(table, frame), {"table": table.full_name}, truncate=False)
+        return len(frame)
+
+
+def _quoted_table(dataset: str, name: str) -> str:
+    return f"{validate_identifier(dataset)}.{_quoted(name)}"
+
+
+def _loadable(table: TableContract, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with empty lists for NULL arrays.
+
+    BigQuery has no NULL arrays (it stores them as empty ones); sending empty lists makes that explicit
+    rather than relying on how each load path treats a NULL list.
+    """
+    arrays = [c.name for c in table.columns if c.base_type == "ARRAY"]
+    if not arrays:
+        return frame
+    loadable = frame.copy()
+    for name in arrays:
+        loadable[name] = loadable[name].map(lambda v: [] if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+    return loadable

@@ -1,0 +1,28 @@
+"""Fixtures for the warehouse tests: the offline BigQuery emulator and warehouses on it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from nba_features.warehouse.bigquery_warehouse import BigQueryWarehouse
+from nba_features_tests.bigquery_emulator import EmulatorEndpoint, running_emulator
+
+
+@pytest.fixture(scope="session")
+def bigquery_emulator() -> Iterator[EmulatorEndpoint]:
+    """One emulator server process for the session, stopped by its PID at the end."""
+    with running_emulator() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def bigquery_warehouse(bigquery_emulator: EmulatorEndpoint) -> BigQueryWarehouse:
+    """A warehouse on the emulator with its own dataset prefix, so tests never see each other's tables."""
+    return BigQueryWarehouse(
+        project=bigquery_emulator.project,
+        dataset_prefix=f"t{uuid.uuid4().hex[:10]}_",
+        api_endpoint=bigquery_emulator.api_endpoint,
+    )
