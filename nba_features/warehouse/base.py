@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from sqlglot import exp
 
 from nba_features.contracts import ContractError, TableContract, contract, load_contracts
 
@@ -201,6 +203,8 @@ class Warehouse(abc.ABC):
     """One interface for the embedded DuckDB file and BigQuery."""
 
     kind: str
+    # bytes scanned by the latest read (BigQuery reports it; DuckDB does not)
+    last_bytes_processed: int | None = None
 
     @abc.abstractmethod
     def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -294,6 +298,36 @@ class Warehouse(abc.ABC):
         prepared = prepare_frame(spec, frame, None)
         self.assert_writable(spec)
         return self._append(spec, prepared) if len(prepared) else 0
+
+
+_ARROW_TYPES = {
+    "STRING": pa.string(),
+    "INT64": pa.int64(),
+    "FLOAT64": pa.float64(),
+    "BOOL": pa.bool_(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(bq_type: str) -> pa.DataType:
+    """Arrow type of a contract column, so writers never infer types from values (an all-NULL or
+    all-empty-list column would otherwise get no usable type)."""
+    parsed = exp.DataType.build(bq_type, dialect="bigquery")
+
+    def convert(dtype: exp.DataType) -> pa.DataType:
+        if dtype.this == exp.DataType.Type.ARRAY:
+            return pa.list_(convert(dtype.expressions[0]))
+        if dtype.this == exp.DataType.Type.STRUCT:
+            return pa.struct([(f.name, convert(f.args["kind"])) for f in dtype.expressions])
+        return _ARROW_TYPES[dtype.sql("bigquery")]
+
+    return convert(parsed)
+
+
+def to_arrow(table: TableContract, frame: pd.DataFrame) -> pa.Table:
+    """A prepared frame as an Arrow table with the contract's exact types."""
+    return pa.table({c.name: pa.array(frame[c.name], type=arrow_type(c.bq_type), from_pandas=True) for c in table.columns})
 
 
 def _canonical(bq_type: str) -> str:

@@ -20,7 +20,14 @@ import pandas as pd
 from sqlglot import exp
 
 from nba_features.contracts import TableContract
-from nba_features.warehouse.base import TransientWarehouseError, Warehouse, WriteResult, normalize_result, retry_transient
+from nba_features.warehouse.base import (
+    TransientWarehouseError,
+    Warehouse,
+    WriteResult,
+    normalize_result,
+    retry_transient,
+    to_arrow,
+)
 from nba_features.warehouse.sql import check_parameters, duckdb_type, to_duckdb, validate_identifier
 
 DEFAULT_PATH = Path(".nba_features") / "warehouse.duckdb"
@@ -124,6 +131,7 @@ class DuckDBWarehouse(Warehouse):
     def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult:
         partition = validate_identifier(table.partition_column)
         insert = self._insert_sql(table)
+        incoming = to_arrow(table, frame)
 
         def replace(connection):
             connection.execute("BEGIN TRANSACTION")
@@ -132,7 +140,7 @@ class DuckDBWarehouse(Warehouse):
                     f"DELETE FROM {_qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates]
                 ).fetchone()[0]
                 if len(frame):
-                    connection.register("incoming_frame", frame)
+                    connection.register("incoming_frame", incoming)
                     connection.execute(insert)
                     connection.unregister("incoming_frame")
                 connection.execute("COMMIT")
@@ -146,9 +154,10 @@ class DuckDBWarehouse(Warehouse):
 
     def _append(self, table: TableContract, frame: pd.DataFrame) -> int:
         insert = self._insert_sql(table)
+        incoming = to_arrow(table, frame)
 
         def append(connection):
-            connection.register("incoming_frame", frame)
+            connection.register("incoming_frame", incoming)
             connection.execute(insert)
 
         self._run(append)

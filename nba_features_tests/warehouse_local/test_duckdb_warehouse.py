@@ -88,7 +88,11 @@ def test_replace_partitions_is_atomic_and_leaves_other_dates(tmp_path):
     base.contract = lambda name: contracts[name]
     try:
         warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
-        warehouse.apply_schemas([probe.full_name])
+        # created natively with a CHECK constraint, so an INSERT can fail inside the transaction
+        warehouse.execute_native("CREATE SCHEMA nba_reference")
+        warehouse.execute_native(
+            f"CREATE TABLE {probe.full_name} (game_date DATE NOT NULL, team VARCHAR NOT NULL, n BIGINT CHECK (n < 100), tags BIGINT[])"
+        )
 
         def frame(day, teams, n):
             return pd.DataFrame({"game_date": [pd.Timestamp(day)] * len(teams), "team": teams, "n": [n] * len(teams), "tags": [[n]] * len(teams)})
@@ -99,10 +103,9 @@ def test_replace_partitions_is_atomic_and_leaves_other_dates(tmp_path):
         rows = warehouse.execute_native(f"SELECT game_date, team, n FROM {probe.full_name} ORDER BY 1, 2")
         assert rows.values.tolist() == [[pd.Timestamp(D1), "BOS", 2], [pd.Timestamp(D2), "BOS", 1]]  # LAL gone, D2 kept
 
-        # a failure after the DELETE (the INSERT cannot cast 'x' to BIGINT[]) rolls everything back
-        bad = frame(D1, ["NYK"], 3)
-        bad["tags"] = [["x"]]
-        with pytest.raises(Exception):
+        # a failure after the DELETE (the INSERT violates the CHECK constraint) rolls everything back
+        bad = frame(D1, ["NYK"], 100)
+        with pytest.raises(Exception, match="CHECK constraint"):
             warehouse.replace_partitions(probe.full_name, [D1], bad)
         rows = warehouse.execute_native(f"SELECT game_date, team, n FROM {probe.full_name} ORDER BY 1, 2")
         assert rows.values.tolist() == [[pd.Timestamp(D1), "BOS", 2], [pd.Timestamp(D2), "BOS", 1]]

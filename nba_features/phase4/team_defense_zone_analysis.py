@@ -1,0 +1,442 @@
+"""team_defense_zone_analysis (TDZA): each team's defence by shot zone before the games of date D.
+
+phase4.md section 1, with decisions 1-3: a team's sample is its last 15 games of the season before D
+(season start = the season's first scheduled game), compared with the league over [D-30, D); a team
+gets a row from the day it has min(5 + days_since_season_start // 3, 15) games. No rows on days
+without scheduled games or in the first 14 days of a season.
+
+Range runs are one set-based pass: window sums are taken at every game row of a (season, team)
+sequence once, and each date picks the state after the team's last game before it (merge_asof with
+strict inequality, which is also the point-in-time guard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from nba_features.contracts import contract
+from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_frame, season_starts
+from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
+from nba_features.phase4.validation import check_rule
+
+TABLE = "nba_precompute.team_defense_zone_analysis"
+SOURCE_TABLE = "nba_analytics.team_defense_game_summary"
+
+SAMPLE_GAMES = 15
+MEDIUM_TIER_GAMES = 10  # data_quality_tier: high at 15 games, medium from 10, else low
+RAMP_BASE_GAMES = 5  # decision 3: min(5 + days_since_season_start // 3, 15)
+LEAGUE_WINDOW_DAYS = 30
+LEAGUE_MIN_TEAM_GAMES = 10
+LEAGUE_MIN_TEAMS = 10
+# Historical league FG% by zone, used when fewer than LEAGUE_MIN_TEAMS teams qualify in the window.
+DEFAULT_LEAGUE_PCT = {"paint": 0.580, "mid_range": 0.410, "three_pt": 0.355}
+PRODUCTION_READY_PCT = 70.0
+BOOTSTRAP_MODE_DAYS = 30
+SEASON_BOUNDARY_MONTHS = (10, 11, 4)
+
+ZONES = ("paint", "mid_range", "three_pt")
+ZONE_NAMES = {"paint": "paint", "mid_range": "mid_range", "three_pt": "perimeter"}
+ZONE_NOTES = {"paint": "No paint attempts", "mid_range": "No mid-range attempts", "three_pt": "No three-point attempts"}
+
+# Count columns of the sample: summed over the window (NULL counts as 0, as the legacy pandas sums).
+COUNT_COLUMNS = (
+    "opp_paint_makes", "opp_paint_attempts",
+    "opp_mid_range_makes", "opp_mid_range_attempts",
+    "opp_three_pt_makes", "opp_three_pt_attempts",
+    "points_in_paint_allowed",
+    "blocks_paint", "blocks_mid_range", "blocks_three_pt",
+    "points_allowed",
+)  # fmt: skip
+MEAN_COLUMNS = ("defensive_rating", "opponent_pace")  # simple means of the non-NULL game values
+
+TEAM_DEFENSE_SQL = f"""
+-- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date): a date's season started at most
+-- {SEASON_LOOKBACK_DAYS} days before it, so this covers every game of the season before each date
+-- (the last 15 games) and the league window [D - 30, D); outcome rows dated end_date or later are
+-- never used for any date of the run (decision 1: game_date < D).
+SELECT defending_team_abbr, game_id, game_date,
+       {", ".join(COUNT_COLUMNS)},
+       {", ".join(MEAN_COLUMNS)},
+       data_hash, processed_at
+FROM {SOURCE_TABLE}
+WHERE game_date >= DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY)
+  AND game_date < @end_date
+"""
+
+# Fields of data_hash (the legacy HASH_FIELDS): the key and every output metric.
+HASH_FIELDS = (
+    "team_abbr", "analysis_date",
+    "paint_pct_allowed_last_15", "paint_attempts_allowed_per_game", "paint_points_allowed_per_game",
+    "paint_blocks_per_game", "paint_defense_vs_league_avg",
+    "mid_range_pct_allowed_last_15", "mid_range_attempts_allowed_per_game", "mid_range_blocks_per_game",
+    "mid_range_defense_vs_league_avg",
+    "three_pt_pct_allowed_last_15", "three_pt_attempts_allowed_per_game", "three_pt_blocks_per_game",
+    "three_pt_defense_vs_league_avg",
+    "defensive_rating_last_15", "opponent_points_per_game", "opponent_pace", "games_in_sample",
+    "strongest_zone", "weakest_zone", "data_quality_tier", "calculation_notes",
+)  # fmt: skip
+
+TEAM = "defending_team_abbr"
+SEASON_TEAM = ["season_year", TEAM]
+
+
+def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.date) -> None:
+    """Counts are non-negative, makes never exceed attempts, teams are the schedule's teams.
+
+    Only rows that can feed some date of the run (game_date < the last date) are checked.
+    """
+    used = games[games["game_date"] < pd.Timestamp(last_date)]
+    for column in COUNT_COLUMNS:
+        check_rule(used, SOURCE_TABLE, "game_date", column, used[column] < 0, f"{column} >= 0")
+    for zone in ZONES:
+        makes, attempts = f"opp_{zone}_makes", f"opp_{zone}_attempts"
+        check_rule(used, SOURCE_TABLE, "game_date", makes, used[makes] > used[attempts], f"{makes} <= {attempts}")
+    teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
+    check_rule(used, SOURCE_TABLE, "game_date", TEAM, ~used[TEAM].isin(teams), "a team of nba_reference.nba_schedule")
+    repeated = used.duplicated([TEAM, "game_id"], keep=False)
+    check_rule(used, SOURCE_TABLE, "game_date", "game_id", repeated, f"one row per ({TEAM}, game_id)")
+
+
+def season_of(game_dates: pd.Series, schedule: pd.DataFrame) -> pd.Series:
+    """The season (year it starts) of each date: the latest season start on or before it (decision 2)."""
+    starts = season_starts(schedule)
+    probe = pd.DataFrame({"date": game_dates.astype("datetime64[ns]")})
+    if starts.empty or probe.empty:
+        return pd.Series(pd.NA, index=game_dates.index, dtype="Int64")
+    lookup = pd.DataFrame({"start": starts.values.astype("datetime64[ns]"), "season_year": starts.index.astype("int64")})
+    found = state_before(probe, "date", lookup.rename(columns={"start": "game_date"}), [], ["season_year"], strict=False)
+    return found["season_year"].astype("Int64")
+
+
+def state_before(
+    probe: pd.DataFrame, on: str, states: pd.DataFrame, by: list[str], columns: list[str], *, strict: bool = True
+) -> pd.DataFrame:
+    """For each probe row, `columns` of the last `states` row (same `by` keys) dated before probe[on].
+
+    strict: game_date < probe[on] (the point-in-time rule), else <=. Aligned to probe's index; NaN
+    where there is no such row or probe[on] is NULL.
+    """
+    valid = probe[on].notna()
+    left = probe.loc[valid, [*by, on]].assign(probe_row=np.flatnonzero(valid.to_numpy()))
+    right = states[[*by, "game_date", *columns]]
+    found = pd.merge_asof(
+        left.sort_values(on, kind="stable"),
+        right.sort_values("game_date", kind="stable"),
+        left_on=on,
+        right_on="game_date",
+        by=by or None,
+        allow_exact_matches=not strict,
+    )
+    aligned = found.set_index("probe_row")[columns].reindex(np.arange(len(probe)))
+    aligned.index = probe.index
+    return aligned
+
+
+def window_hash(tokens: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
+    """At each row, the 16-hex SHA-256 of the '|'-joined tokens of the last `width` rows of its group."""
+    grouped = tokens.groupby(groups, sort=False)
+    joined = tokens.copy()
+    for lag in range(1, width):
+        earlier = grouped.shift(lag)
+        joined = (earlier + "|" + joined).fillna(joined)
+    return pd.Series([hashlib.sha256(s.encode()).hexdigest()[:16] for s in joined], index=tokens.index, dtype="object")
+
+
+def window_max(values: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
+    """At each row, the maximum of `values` over the last `width` rows of its group."""
+    grouped = values.groupby(groups, sort=False)
+    return pd.concat([values, *(grouped.shift(lag) for lag in range(1, width))], axis=1).max(axis=1)
+
+
+def window_sum(values: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
+    """At each row, the sum of `values` (no NULLs) over the last `width` rows of its group."""
+    running = values.groupby(groups).cumsum()
+    return running - running.groupby(groups).shift(width).fillna(0)
+
+
+def final_games(schedule: pd.DataFrame) -> pd.DataFrame:
+    """Each team's final games (game_status 3) per season: season_year, team, game_date, finals_played 1.."""
+    finals = schedule[schedule["game_status"] == 3]
+    long = pd.concat(
+        [
+            finals[["season_year", "game_date", side]].rename(columns={side: "team"})
+            for side in ("home_team_tricode", "away_team_tricode")
+        ]
+    )
+    long = long.assign(season_year=long["season_year"].astype("int64")).sort_values(["season_year", "team", "game_date"])
+    long = long.reset_index(drop=True)
+    long["finals_played"] = long.groupby(["season_year", "team"]).cumcount() + 1
+    return long
+
+
+def expected_window(probe: pd.DataFrame, finals: pd.DataFrame, window: int) -> pd.DataFrame:
+    """For probe rows (date, season_year, team): expected games and where their window starts.
+
+    expected = the team's final games of the season before the date, capped at `window`; the window
+    starts at the oldest of those games (NaT when nothing is expected).
+    """
+    played = state_before(probe, "date", finals, ["season_year", "team"], ["finals_played"])["finals_played"]
+    played = played.fillna(0).astype("int64")
+    expected = played.clip(upper=window)
+    first = pd.DataFrame(
+        {"season_year": probe["season_year"], "team": probe["team"], "finals_played": (played - expected + 1).where(expected > 0)}
+    )
+    starts = first.merge(finals, on=["season_year", "team", "finals_played"], how="left")["game_date"]
+    return pd.DataFrame({"expected_games_count": expected, "window_start": starts.to_numpy()}, index=probe.index)
+
+
+def completeness_block(expected: pd.Series, found: pd.Series) -> pd.DataFrame:
+    """The completeness columns from expected games and upstream rows found in their span.
+
+    Found rows are capped at expected: a box score on a date the current team did not play (a traded
+    player's old team) fills no gap. 100% when nothing is expected.
+    """
+    actual = found.clip(upper=expected)
+    pct = (100.0 * actual / expected.where(expected > 0)).fillna(100.0)
+    return pd.DataFrame(
+        {
+            "expected_games_count": expected.astype("int64"),
+            "actual_games_count": actual.astype("int64"),
+            "completeness_percentage": pct.astype("float64"),
+            "missing_games_count": (expected - actual).astype("int64"),
+            "is_production_ready": pct >= PRODUCTION_READY_PCT,
+        },
+        index=expected.index,
+    )
+
+
+def _canonical(series: pd.Series) -> pd.Series:
+    """Field values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        text = series.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_float_dtype(series):
+        text = series.map(lambda v: repr(float(v)))
+    elif pd.api.types.is_bool_dtype(series):
+        text = series.map(lambda v: str(bool(v)))
+    elif pd.api.types.is_integer_dtype(series):
+        text = series.map(lambda v: str(int(v)) if pd.notna(v) else "NULL")
+    else:
+        text = series.map(str)
+    return text.where(series.notna(), "NULL")
+
+
+def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
+    """First 16 hex chars of SHA-256 over the sorted 'field:value' pairs of each row, '|'-joined."""
+    if frame.empty:
+        return pd.Series(dtype="object", index=frame.index)
+    parts = [field + ":" + _canonical(frame[field]) for field in sorted(fields)]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "|" + part
+    return pd.Series([hashlib.sha256(s.encode()).hexdigest()[:16] for s in joined], index=frame.index, dtype="object")
+
+
+def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:
+    """season_boundary_detected (October, November, April) and backfill_bootstrap_mode (first 30 days)."""
+    return pd.DataFrame(
+        {
+            "season_boundary_detected": dates.dt.month.isin(SEASON_BOUNDARY_MONTHS),
+            "backfill_bootstrap_mode": days_into_season < BOOTSTRAP_MODE_DAYS,
+        }
+    )
+
+
+def run_timestamp(run: RunInfo) -> pd.Timestamp:
+    stamp = pd.Timestamp(run.processed_at)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def output_dates(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFrame:
+    """The run's dates that get rows: games scheduled, inside a season, past its 14 bootstrap days."""
+    calendar = season_frame(dates, schedule)
+    keep = (calendar["games_scheduled"] > 0) & calendar["season_year"].notna() & ~calendar["is_bootstrap"]
+    calendar = calendar[keep]
+    return calendar.assign(
+        season_year=calendar["season_year"].astype("int64"), days_into_season=calendar["days_into_season"].astype("int64")
+    ).reset_index(drop=True)
+
+
+_DTYPES = {"DATE": "datetime64[ns]", "TIMESTAMP": "datetime64[ns, UTC]", "FLOAT64": "float64"}
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The contract's columns, in order, with the dtypes docs/CONVENTIONS.md gives their types."""
+    columns = {}
+    for column in contract(table).columns:
+        if column.base_type == "INT64":
+            dtype = "Int64" if column.nullable else "int64"
+        elif column.base_type == "BOOL":
+            dtype = "boolean" if column.nullable else "bool"
+        else:
+            dtype = _DTYPES.get(column.base_type, "object")
+        columns[column.name] = frame[column.name].astype(dtype)
+    return pd.DataFrame(columns)
+
+
+def empty_output(table: str) -> pd.DataFrame:
+    return conform(pd.DataFrame({name: [] for name in contract(table).column_names}), table)
+
+
+def sample_states(games: pd.DataFrame) -> pd.DataFrame:
+    """One row per team game: the team's sample (last <= 15 games of the season) ending with that game."""
+    games = games.sort_values([*SEASON_TEAM, "game_date", "game_id"]).reset_index(drop=True)
+    groups = [games[k] for k in SEASON_TEAM]
+    states = games[[*SEASON_TEAM, "game_date"]].rename(columns={TEAM: "team"})
+    states["games_played"] = games.groupby(groups).cumcount() + 1
+    states["games_in_sample"] = states["games_played"].clip(upper=SAMPLE_GAMES)
+    for column in COUNT_COLUMNS:
+        states[column] = window_sum(games[column].astype("float64").fillna(0), groups, SAMPLE_GAMES)
+    for column in MEAN_COLUMNS:
+        values = games[column].astype("float64")
+        known = window_sum(values.notna().astype("float64"), groups, SAMPLE_GAMES)
+        states[column] = window_sum(values.fillna(0), groups, SAMPLE_GAMES) / known.where(known > 0)
+    states["source_last_updated"] = window_max(games["processed_at"], groups, SAMPLE_GAMES)
+    tokens = games["game_id"].astype(str) + ":" + games["data_hash"].fillna("NULL").astype(str)
+    states["source_hash"] = window_hash(tokens, groups, SAMPLE_GAMES)
+    return states
+
+
+def league_averages(games: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
+    """Per date: league FG% by zone over [D-30, D) (decision 1) and whether the defaults were used.
+
+    Per team pooled FG% over the window (teams with >= 10 games there); the league value is the
+    unweighted mean over teams with all three zone percentages; fewer than 10 such teams: defaults.
+    """
+    games = games.sort_values([TEAM, "game_date", "game_id"]).reset_index(drop=True)
+    zone_columns = [f"opp_{zone}_{kind}" for zone in ZONES for kind in ("makes", "attempts")]
+    running = games[[TEAM, "game_date"]].assign(games=games.groupby(TEAM).cumcount() + 1)
+    for column in zone_columns:
+        running[column] = games[column].astype("float64").fillna(0).groupby(games[TEAM]).cumsum()
+
+    pairs = calendar[["date"]].merge(games[[TEAM]].drop_duplicates(), how="cross")
+    pairs["window_start"] = pairs["date"] - pd.Timedelta(days=LEAGUE_WINDOW_DAYS)
+    totals = ["games", *zone_columns]
+    window = (
+        state_before(pairs, "date", running, [TEAM], totals).fillna(0)
+        - state_before(pairs, "window_start", running, [TEAM], totals).fillna(0)
+    )
+    teams = pd.concat([pairs[["date"]], window], axis=1)
+    teams = teams[teams["games"] >= LEAGUE_MIN_TEAM_GAMES]
+    for zone in ZONES:
+        attempts = teams[f"opp_{zone}_attempts"]
+        teams[zone] = (teams[f"opp_{zone}_makes"] / attempts).where(attempts > 0)
+    teams = teams.dropna(subset=list(ZONES))
+
+    league = calendar[["date"]].drop_duplicates().set_index("date")
+    league["teams_in_sample"] = teams.groupby("date").size().reindex(league.index).fillna(0).astype("int64")
+    league["league_defaults"] = league["teams_in_sample"] < LEAGUE_MIN_TEAMS
+    means = teams.groupby("date")[list(ZONES)].mean().reindex(league.index)
+    for zone in ZONES:
+        league[f"league_{zone}_pct"] = means[zone].where(~league["league_defaults"], DEFAULT_LEAGUE_PCT[zone])
+    return league.reset_index()
+
+
+def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run: RunInfo) -> pd.DataFrame:
+    schedule = inputs["schedule"]
+    games = inputs["team_defense"]
+    validate_inputs(games, schedule, max(dates))
+    calendar = output_dates(dates, schedule)
+    games = games.assign(season_year=season_of(games["game_date"], schedule)).dropna(subset=["season_year"])
+    if calendar.empty or games.empty:
+        return empty_output(TABLE)
+    games = games.assign(season_year=games["season_year"].astype("int64"))
+    states = sample_states(games)
+
+    # Every team with a game this season x every date of the run in that season; the state after the
+    # team's last game strictly before the date is its sample for that date.
+    rows = calendar[["date", "season_year", "days_into_season"]].merge(
+        states[["season_year", "team"]].drop_duplicates(), on="season_year"
+    )
+    state_columns = [c for c in states.columns if c not in ("season_year", "team", "game_date")]
+    rows = pd.concat([rows, state_before(rows, "date", states, ["season_year", "team"], state_columns)], axis=1)
+    rows["minimum_games"] = np.minimum(RAMP_BASE_GAMES + rows["days_into_season"] // 3, SAMPLE_GAMES)
+    rows = rows[rows["games_in_sample"] >= rows["minimum_games"]].reset_index(drop=True)
+    if rows.empty:
+        return empty_output(TABLE)
+    n = rows["games_in_sample"].astype("int64")
+    rows = rows.merge(league_averages(games, calendar), on="date", how="left")
+
+    # Completeness: the schedule's final games in the window against the team's rows in their span.
+    window = expected_window(rows, final_games(schedule), SAMPLE_GAMES)
+    before_span = state_before(
+        rows.assign(window_start=window["window_start"]), "window_start", states, ["season_year", "team"], ["games_played"]
+    )["games_played"].fillna(0)
+    actual = (rows["games_played"] - before_span).where(window["window_start"].notna(), 0)
+    block = completeness_block(window["expected_games_count"], actual)
+
+    out = pd.DataFrame({"team_abbr": rows["team"], "analysis_date": rows["date"].astype("datetime64[ns]")})
+    vs_league = {}
+    for zone in ZONES:
+        attempts = rows[f"opp_{zone}_attempts"]
+        pct = (rows[f"opp_{zone}_makes"] / attempts).where(attempts > 0)
+        vs_league[zone] = (pct - rows[f"league_{zone}_pct"]) * 100
+        out[f"{zone}_pct_allowed_last_15"] = pct.round(3)
+        out[f"{zone}_attempts_allowed_per_game"] = (attempts / n).round(1)
+        if zone == "paint":  # only paint points are an output (phase4.md 1(c))
+            out["paint_points_allowed_per_game"] = (rows["points_in_paint_allowed"] / n).round(1)
+        out[f"{zone}_blocks_per_game"] = (rows[f"blocks_{zone}"] / n).round(1)
+        out[f"{zone}_defense_vs_league_avg"] = vs_league[zone].round(2)
+    out["defensive_rating_last_15"] = rows["defensive_rating"].round(2)
+    out["opponent_points_per_game"] = (rows["points_allowed"] / n).round(1)
+    out["opponent_pace"] = rows["opponent_pace"].round(1)
+    out["games_in_sample"] = n
+
+    # strongest = lowest vs-league value, weakest = highest, over the zones that have one; ties go to
+    # the first zone in (paint, mid_range, perimeter) order, as with the legacy min()/max().
+    vs = pd.DataFrame({ZONE_NAMES[z]: vs_league[z] for z in ZONES})
+    has_zone = vs.notna().any(axis=1)
+    out["strongest_zone"] = vs.fillna(np.inf).idxmin(axis=1).where(has_zone, None)
+    out["weakest_zone"] = vs.fillna(-np.inf).idxmax(axis=1).where(has_zone, None)
+    out["data_quality_tier"] = np.select([n >= SAMPLE_GAMES, n >= MEDIUM_TIER_GAMES], ["high", "medium"], "low").astype(object)
+    no_attempts = pd.DataFrame({zone: rows[f"opp_{zone}_attempts"] == 0 for zone in ZONES})
+    out["calculation_notes"] = [
+        "; ".join(ZONE_NOTES[z] for z in ZONES if flags[z]) or None for flags in no_attempts.to_dict("records")
+    ]
+
+    out["source_team_defense_last_updated"] = rows["source_last_updated"]
+    out["source_team_defense_rows_found"] = n
+    out["source_team_defense_completeness_pct"] = block["completeness_percentage"]
+    out["source_team_defense_hash"] = rows["source_hash"]
+    out = pd.concat([out, block], axis=1)
+    issues = pd.DataFrame(
+        {
+            "missing_upstream_games": block["missing_games_count"] > 0,
+            "league_average_defaults": rows["league_defaults"].astype(bool),
+            **{f"no_{zone}_attempts": no_attempts[zone] for zone in ZONES},
+        }
+    )
+    out["data_quality_issues"] = [[name for name, flag in flags.items() if flag] for flags in issues.to_dict("records")]
+    out = pd.concat([out, season_flags(rows["date"], rows["days_into_season"])], axis=1)
+    out["processing_decision_reason"] = "processed_successfully"
+    out["early_season_flag"] = rows["minimum_games"] < SAMPLE_GAMES
+    out["insufficient_data_reason"] = [
+        None if games >= SAMPLE_GAMES else f"{games} of {SAMPLE_GAMES} games in the sample (minimum {minimum} on day {day})"
+        for games, minimum, day in zip(n, rows["minimum_games"], rows["days_into_season"])
+    ]
+    stamp = run_timestamp(run)
+    out["processed_at"] = stamp
+    out["created_at"] = stamp
+    out["data_hash"] = data_hashes(out, HASH_FIELDS)
+    return conform(out.sort_values(["analysis_date", "team_abbr"]).reset_index(drop=True), TABLE)
+
+
+SPEC = Phase4Table(
+    asset_name="team_defense_zone_analysis",
+    table=TABLE,
+    description=(
+        "Pre-game team defence by shot zone: each team's last 15 games this season before D "
+        "(pooled FG% allowed, per-game volume, blocks) against the league over [D-30, D)."
+    ),
+    extracts=(
+        Extract("team_defense", TEAM_DEFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE),
+        Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table="nba_reference.nba_schedule"),
+    ),
+    transform=transform,
+    upstream_assets=(),
+    source_tables=(SOURCE_TABLE, "nba_reference.nba_schedule"),
+)

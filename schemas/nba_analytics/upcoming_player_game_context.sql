@@ -1,0 +1,48 @@
+CREATE TABLE IF NOT EXISTS nba_analytics.upcoming_player_game_context (
+  player_lookup                 STRING NOT NULL,
+  universal_player_id           STRING,
+  player_full_name              STRING,
+  game_id                       STRING NOT NULL,
+  game_date                     DATE NOT NULL,
+  season_year                   INT64 NOT NULL,
+  team_abbr                     STRING NOT NULL,
+  opponent_team_abbr            STRING NOT NULL,
+  home_game                     BOOL NOT NULL,
+  season_phase                  STRING NOT NULL OPTIONS(description="'regular_season' or 'playoffs'"),
+  days_rest                     INT64 OPTIONS(description="Days between the player's last game played this season and game_date, minus one (0 = back-to-back); NULL before his first game"),
+  opponent_days_rest            INT64 OPTIONS(description="Same for the opponent team's previous game this season"),
+  back_to_back                  BOOL OPTIONS(description="The player played the day before"),
+  player_status                 STRING NOT NULL OPTIONS(description="Injury report status for game_date, lower case: out, doubtful, questionable, probable, or available"),
+  injury_reason                 STRING,
+  games_in_last_7_days          INT64 OPTIONS(description="Games played in [game_date - 7, game_date)"),
+  games_in_last_14_days         INT64,
+  minutes_in_last_7_days        INT64 OPTIONS(description="Minutes played in [game_date - 7, game_date), rounded"),
+  minutes_in_last_14_days       INT64,
+  fourth_quarter_minutes_last_7 INT64,
+  avg_minutes_per_game_last_7   FLOAT64 OPTIONS(description="minutes_in_last_7_days / games_in_last_7_days (NULL without games)"),
+  back_to_backs_last_14_days    INT64 OPTIONS(description="Games in the last 14 days played the day after another game"),
+  player_age                    INT64 OPTIONS(description="Age in whole years on game_date"),
+  avg_usage_rate_last_7_games   FLOAT64 OPTIONS(description="Mean usage rate (percent) over the player's last 7 games this season"),
+  projected_usage_rate          FLOAT64 OPTIONS(description="avg_usage_rate_last_7_games raised 6% per star teammate out"),
+  star_teammates_out            INT64 OPTIONS(description="Teammates averaging 18+ points over their last 10 games who are out or doubtful"),
+  team_pace_last_10             FLOAT64 OPTIONS(description="Mean pace of the player's team over its last 10 games this season"),
+  opponent_pace_last_10         FLOAT64 OPTIONS(description="Mean pace of the opponent over its last 10 games this season"),
+  pace_differential             FLOAT64 OPTIONS(description="team_pace_last_10 - opponent_pace_last_10"),
+  game_total                    FLOAT64 OPTIONS(description="Pre-game over/under of the game"),
+  game_spread                   FLOAT64 OPTIONS(description="Pre-game spread from the HOME team's perspective (negative = home favored)"),
+  has_prop_line                 BOOL NOT NULL OPTIONS(description="The player has a pre-tip-off points line in odds_api_player_points_props"),
+  current_points_line           FLOAT64 OPTIONS(description="Latest pre-tip-off points line, DraftKings first"),
+  opening_points_line           FLOAT64 OPTIONS(description="Earliest points line, DraftKings first"),
+  prop_over_streak              INT64 OPTIONS(description="Consecutive previous games this season finishing over the closing line"),
+  prop_under_streak             INT64 OPTIONS(description="Consecutive previous games this season finishing under the closing line"),
+  is_production_ready           BOOL OPTIONS(description="The player has at least 3 games played this season before game_date"),
+  data_hash                     STRING,
+  processed_at                  TIMESTAMP,
+  PRIMARY KEY (game_date, player_lookup) NOT ENFORCED
+)
+PARTITION BY game_date
+CLUSTER BY player_lookup, team_abbr, game_date
+OPTIONS(
+  require_partition_filter=TRUE,
+  description="Phase 3 pre-game context: one row per rostered player of each team playing on game_date (injured players included). Every rolling value uses games before game_date only."
+);
