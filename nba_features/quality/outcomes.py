@@ -38,8 +38,28 @@ class CheckInputs:
     dates: Sequence[dt.date]
     frame: pd.DataFrame  # the rows written for `dates`
     day_info: pd.DataFrame  # one row per date: date, season_year, is_bootstrap, games_scheduled, ...
-    context: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # extra frames (e.g. expected rosters)
     upstream_materialized: Mapping[dt.date, frozenset[str]] = field(default_factory=dict)
+    # for checks that compare with other tables or a trailing window (bounded, parameterised reads)
+    warehouse: Any = None
+    # reads shared by several checks of one run, made once per run (see `cached`)
+    cache: dict = field(default_factory=dict)
+
+    def cached(self, key: str, load: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = load()
+        return self.cache[key]
+
+    def day(self, day: dt.date) -> pd.Series:
+        return self.day_info.set_index(self.day_info["date"].dt.date).loc[day]
+
+    def skip_reason(self, day: dt.date) -> str | None:
+        """Why a date has nothing to judge (no games, bootstrap), or None."""
+        info = self.day(day)
+        if info["games_scheduled"] == 0:
+            return "no games scheduled"
+        if bool(info["is_bootstrap"]):
+            return "bootstrap day (first 14 days of the season)"
+        return None
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def normalize_result(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _coerce(frame: pd.DataFrame, table: TableContract) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
+    out: dict[str, pd.Series] = {}
     for column in table.columns:
         series = frame[column.name]
         base = column.base_type
@@ -150,7 +150,7 @@ def _coerce(frame: pd.DataFrame, table: TableContract) -> pd.DataFrame:
                 out[column.name] = series.map(_to_list)
         except (ValueError, TypeError) as error:
             raise ContractError(f"{table.full_name}.{column.name}: cannot be stored as {column.bq_type}: {error}") from error
-    return out
+    return pd.DataFrame(out, index=frame.index)
 
 
 def prepare_frame(table: TableContract, frame: pd.DataFrame, dates: Sequence[dt.date] | None) -> pd.DataFrame:

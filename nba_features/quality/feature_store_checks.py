@@ -1,0 +1,243 @@
+"""Feature-store checks per partition: the red-alert gates (blocking ERROR) and the canaries (WARN).
+
+Thresholds are decisions 12-14; each lives once in THRESHOLDS. The 2026-02-06 incident (composite
+factors empty for a date) turns the partition red through three independent blocking checks:
+required_default_rate, quality_ready_rate and clean_player_coverage, and through
+upstream_phase4_complete. The legacy "average matchup >= 40" canary could not catch it and is not
+relied on. No-game and bootstrap days pass with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from nba_features.contracts.features import FEATURES, VARIANCE_MONITORED_INDICES
+from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOutcome, Severity
+from nba_features.quality.report import build_report
+
+UPSTREAM_PHASE4 = ("team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache")
+
+THRESHOLDS = {
+    "required_default_rate_max_pct": 30.0,   # decision 12 (ERROR)
+    "quality_ready_rate_min_pct": 40.0,      # decision 12 (ERROR)
+    "clean_player_coverage_min_pct": 60.0,   # decision 12 (ERROR)
+    "red_rows_max": 30,                      # decision 13 (WARN)
+    "avg_score_min": 70.0,                   # decision 13 (WARN)
+    "quality_ready_canary_min_pct": 60.0,    # decision 13 (WARN)
+    "cache_miss_rate_max_pct": 5.0,          # decision 13 (WARN)
+    "variance_min_rows": 50,                 # quality.md 3.1 step 8
+    "variance_min_values": 25,
+    "drift_max_sigma": 3.0,                  # quality.md 3.6: |mean - 4-week mean| / 4-week sd
+    "drift_baseline_days": 28,
+    "contamination_window_days": 30,         # decision 14: tier 1 over a trailing window
+    "contamination_tier1_max_pct": 15.0,
+}
+
+PerDate = Callable[[CheckInputs, dt.date, pd.DataFrame], tuple[bool, float | None, str, str, dict]]
+
+
+def _per_date_check(name: str, description: str, severity: Severity, blocking: bool, metric: str, evaluate_day: PerDate) -> CheckDefinition:
+    def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
+        by_date = inputs.cached("rows_by_date", lambda: {
+            day: rows for day, rows in inputs.frame.groupby(pd.to_datetime(inputs.frame["game_date"]).dt.date)
+        } if len(inputs.frame) else {})
+        outcomes = []
+        for day in inputs.dates:
+            reason = inputs.skip_reason(day)
+            if reason:
+                outcomes.append(CheckOutcome(name, day, True, severity, metric, None, "n/a", f"passed: {reason}"))
+                continue
+            rows = by_date.get(day, inputs.frame.iloc[:0])
+            passed, value, threshold, text, details = evaluate_day(inputs, day, rows)
+            outcomes.append(CheckOutcome(name, day, passed, severity, metric, value, threshold, text, details))
+        return outcomes
+
+    return CheckDefinition(name, description, severity, blocking, evaluate)
+
+
+def _share(mask: pd.Series) -> float:
+    return round(100.0 * float(mask.mean()), 1) if len(mask) else 0.0
+
+
+def _required_default_rate(inputs, day, rows):
+    limit = THRESHOLDS["required_default_rate_max_pct"]
+    if rows.empty:
+        return False, None, f"<= {limit}%", "no feature-store rows on a game date", {}
+    pct = _share(rows["required_default_count"] > 0)
+    return pct <= limit, pct, f"<= {limit}%", f"{pct}% of {len(rows)} rows have required defaults", {}
+
+
+def _quality_ready_rate(limit_key):
+    def evaluate(inputs, day, rows):
+        limit = THRESHOLDS[limit_key]
+        if rows.empty:
+            return False, None, f">= {limit}%", "no feature-store rows on a game date", {}
+        pct = _share(rows["is_quality_ready"].astype(bool))
+        return pct >= limit, pct, f">= {limit}%", f"{pct}% of {len(rows)} rows are quality-ready", {}
+
+    return evaluate
+
+
+_CONTEXT_PLAYERS_SQL = """
+-- bound: the run's dates
+SELECT game_date, COUNT(DISTINCT player_lookup) AS players
+FROM nba_analytics.upcoming_player_game_context
+WHERE game_date BETWEEN @start_date AND @end_date
+GROUP BY game_date
+"""
+
+_HISTORY_COLUMNS = (
+    "game_date, data_source, required_default_count, default_feature_count, is_quality_ready, "
+    "feature_quality_score, default_feature_indices, " + ", ".join(FEATURES[i].value_column for i in VARIANCE_MONITORED_INDICES)
+)
+_TRAILING_DAYS = max(THRESHOLDS["drift_baseline_days"], THRESHOLDS["contamination_window_days"])
+_HISTORY_SQL = f"""
+-- bound: the trailing window before the run's first date ({_TRAILING_DAYS} days), for drift and contamination
+SELECT {_HISTORY_COLUMNS}
+FROM nba_predictions.ml_feature_store_v2
+WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL {_TRAILING_DAYS} DAY) AND DATE_SUB(@start_date, INTERVAL 1 DAY)
+  AND data_source != 'early_season'
+"""
+
+
+def _context_players(inputs: CheckInputs) -> dict[dt.date, int]:
+    def load():
+        frame = inputs.warehouse.query(_CONTEXT_PLAYERS_SQL, {"start_date": min(inputs.dates), "end_date": max(inputs.dates)})
+        return dict(zip(frame["game_date"].dt.date, frame["players"].astype(int)))
+
+    return inputs.cached("context_players", load)
+
+
+def _history(inputs: CheckInputs) -> pd.DataFrame:
+    """Feature-store rows of the trailing window: those before the run (one query) and the run's own."""
+
+    def load():
+        before = inputs.warehouse.query(_HISTORY_SQL, {"start_date": min(inputs.dates)})
+        own = inputs.frame[inputs.frame["data_source"] != "early_season"][list(before.columns)] if len(inputs.frame) else before.iloc[:0]
+        history = pd.concat([before, own], ignore_index=True)
+        history["day"] = pd.to_datetime(history["game_date"]).dt.date
+        return history
+
+    return inputs.cached("history", load)
+
+
+def _clean_player_coverage(inputs, day, rows):
+    limit = THRESHOLDS["clean_player_coverage_min_pct"]
+    expected = _context_players(inputs).get(day, 0)
+    clean = int((rows["required_default_count"] == 0).sum()) if len(rows) else 0
+    pct = round(100.0 * clean / expected, 1) if expected else 100.0
+    return pct >= limit, pct, f">= {limit}%", f"{clean} clean players of {int(expected)} in the upcoming context ({pct}%)", {"clean": clean, "expected": int(expected)}
+
+
+def _upstream_complete(inputs, day, rows):
+    ran = inputs.upstream_materialized.get(day, frozenset())
+    missing = [name for name in UPSTREAM_PHASE4 if name not in ran]
+    text = "all four upstream Phase 4 tables have rows" if not missing else f"no rows for {day} in: {', '.join(missing)}"
+    return not missing, float(len(missing)), "0 missing", text, {"missing_processors": ",".join(missing)}
+
+
+def _red_rows(inputs, day, rows):
+    limit = THRESHOLDS["red_rows_max"]
+    red = int((rows["quality_alert_level"] == "red").sum()) if len(rows) else 0
+    return red <= limit, float(red), f"<= {limit}", f"{red} red rows", {}
+
+
+def _average_score(inputs, day, rows):
+    limit = THRESHOLDS["avg_score_min"]
+    if rows.empty:
+        return False, None, f">= {limit}", "no rows", {}
+    mean = round(float(rows["feature_quality_score"].mean()), 2)
+    return mean >= limit, mean, f">= {limit}", f"average feature_quality_score {mean}", {}
+
+
+def _cache_miss_rate(inputs, day, rows):
+    limit = THRESHOLDS["cache_miss_rate_max_pct"]
+    pct = _share(rows["cache_miss_fallback_used"].astype(bool)) if len(rows) else 0.0
+    return pct <= limit, pct, f"<= {limit}%", f"{pct}% of rows used the cache-miss fallback", {}
+
+
+def _feature_matrix(rows: pd.DataFrame) -> np.ndarray:
+    """Feature values (NULL where the source was a default) as a rows x 60 matrix."""
+    return rows[[f.value_column for f in FEATURES]].to_numpy(dtype="float64")
+
+
+def _variance_and_ranges(inputs, day, rows):
+    problems, notes = [], []
+    matrix = _feature_matrix(rows) if len(rows) else np.empty((0, len(FEATURES)))
+    if len(rows) >= THRESHOLDS["variance_min_rows"]:
+        for index in VARIANCE_MONITORED_INDICES:
+            feature = FEATURES[index]
+            values = matrix[:, index][~np.isnan(matrix[:, index])]
+            if len(values) < THRESHOLDS["variance_min_values"]:
+                continue
+            std, distinct = float(np.std(values, ddof=1)), len(np.unique(values))
+            if std < 0.0001 and distinct == 1:
+                problems.append(f"{feature.name}: ZERO_VARIANCE")
+            elif std < feature.min_stddev or distinct < feature.min_distinct:
+                # legacy: low variance is a logged warning, zero variance the failure
+                notes.append(f"{feature.name}: LOW_VARIANCE (std {std:.3f}, {distinct} distinct)")
+    for feature in FEATURES:
+        if feature.valid_range is None or not len(rows):
+            continue
+        low, high = feature.valid_range
+        column = matrix[:, feature.index]
+        outside = int(((column < low) | (column > high)).sum())
+        if outside:
+            problems.append(f"{feature.name}: {outside} values outside [{low}, {high}]")
+    text = "; ".join(problems[:8]) or "no zero variance, all values in range"
+    if notes:
+        text += " (notes: " + "; ".join(notes[:5]) + ")"
+    return not problems, float(len(problems)), "0 problems", text, {"problems": len(problems), "low_variance": len(notes)}
+
+
+def _drift(inputs, day, rows):
+    limit = THRESHOLDS["drift_max_sigma"]
+    history = _history(inputs)
+    baseline = history[(history["day"] >= day - dt.timedelta(days=THRESHOLDS["drift_baseline_days"])) & (history["day"] < day)]
+    if len(baseline) < THRESHOLDS["variance_min_rows"] or rows.empty:
+        return True, 0.0, f"<= {limit} sd", f"passed: baseline too small ({len(baseline)} rows) to judge drift", {}
+    drifted = []
+    for index in VARIANCE_MONITORED_INDICES:
+        column = FEATURES[index].value_column
+        now_values, base_values = rows[column].to_numpy(dtype="float64"), baseline[column].to_numpy(dtype="float64")
+        now_values, base_values = now_values[~np.isnan(now_values)], base_values[~np.isnan(base_values)]
+        if len(now_values) < 2 or len(base_values) < 2:
+            continue
+        sd = float(np.std(base_values, ddof=1))
+        if sd > 0 and abs(float(now_values.mean()) - float(base_values.mean())) / sd > limit:
+            drifted.append(FEATURES[index].name)
+    return not drifted, float(len(drifted)), f"<= {limit} sd", ("drifted: " + ", ".join(drifted)) if drifted else "no drift against the 4-week baseline", {}
+
+
+def _trailing_contamination(inputs, day, rows):
+    limit = THRESHOLDS["contamination_tier1_max_pct"]
+    start = day - dt.timedelta(days=THRESHOLDS["contamination_window_days"] - 1)
+    history = _history(inputs)
+    report = build_report(history[(history["day"] >= start) & (history["day"] <= day)], start, day)
+    top = ", ".join(f"{f['name']} {f['pct_of_rows']}%" for f in report.top_defaulted_features[:3])
+    return (
+        report.tier1_pct <= limit, report.tier1_pct, f"<= {limit}%",
+        f"tier 1 {report.tier1_pct}% / tier 2 {report.tier2_pct}% over {start}..{day}; top defaulted: {top or 'none'}",
+        {"tier2_pct": report.tier2_pct, "rows": report.total_rows},
+    )
+
+
+def feature_store_checks() -> list[CheckDefinition]:
+    t = THRESHOLDS
+    return [
+        _per_date_check("required_default_rate", f"Share of rows with required defaults <= {t['required_default_rate_max_pct']}%", "ERROR", True, "pct_rows_required_defaults", _required_default_rate),
+        _per_date_check("quality_ready_rate", f"Share of quality-ready rows >= {t['quality_ready_rate_min_pct']}%", "ERROR", True, "pct_quality_ready", _quality_ready_rate("quality_ready_rate_min_pct")),
+        _per_date_check("clean_player_coverage", f"Clean players / upcoming-context players >= {t['clean_player_coverage_min_pct']}%", "ERROR", True, "pct_clean_player_coverage", _clean_player_coverage),
+        _per_date_check("upstream_phase4_complete", "Every upstream Phase 4 table has rows for the date", "ERROR", True, "missing_upstream_tables", _upstream_complete),
+        _per_date_check("red_alert_rows", f"Red rows <= {t['red_rows_max']}", "WARN", False, "red_rows", _red_rows),
+        _per_date_check("average_quality_score", f"Average score >= {t['avg_score_min']}", "WARN", False, "avg_feature_quality_score", _average_score),
+        _per_date_check("quality_ready_canary", f"Quality-ready >= {t['quality_ready_canary_min_pct']}%", "WARN", False, "pct_quality_ready", _quality_ready_rate("quality_ready_canary_min_pct")),
+        _per_date_check("cache_miss_rate", f"Cache-miss fallback <= {t['cache_miss_rate_max_pct']}%", "WARN", False, "pct_cache_miss", _cache_miss_rate),
+        _per_date_check("feature_variance_and_ranges", "Per-feature variance minimums and value ranges (registry)", "WARN", False, "feature_problems", _variance_and_ranges),
+        _per_date_check("feature_distribution_drift", f"Feature means within {t['drift_max_sigma']} sd of the 4-week baseline", "WARN", False, "drifted_features", _drift),
+        _per_date_check("contamination_tier1_trailing", f"Tier-1 contamination over the trailing {t['contamination_window_days']} days <= {t['contamination_tier1_max_pct']}%", "WARN", False, "tier1_pct", _trailing_contamination),
+    ]

@@ -1,0 +1,111 @@
+"""Checks every Phase 4 table has (decision 15): rows for the date, unique keys, value ranges, schema.
+
+Each returns one outcome per partition date. No-game days and bootstrap days pass with a reason,
+never fail or silently skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from nba_features.contracts import contract
+from nba_features.quality.dagster_checks import SCHEMA_CHECK
+from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOutcome
+
+# date → (minimum, maximum) rows expected for that date, from the inputs the asset already read.
+ExpectedRows = Callable[[CheckInputs], Mapping[dt.date, tuple[int, int]]]
+
+
+def _rows_by_date(inputs: CheckInputs) -> dict[dt.date, pd.DataFrame]:
+    column = contract(inputs.table).partition_column
+    if inputs.frame.empty:
+        return {}
+    keys = pd.to_datetime(inputs.frame[column]).dt.date
+    return {day: rows for day, rows in inputs.frame.groupby(keys)}
+
+
+def row_count_check(expected: ExpectedRows, *, bootstrap_writes_rows: bool = False) -> CheckDefinition:
+    def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
+        rows = _rows_by_date(inputs)
+        bounds = expected(inputs)
+        outcomes = []
+        for day in inputs.dates:
+            count = len(rows.get(day, ()))
+            reason = inputs.skip_reason(day)
+            if reason and not (bootstrap_writes_rows and reason.startswith("bootstrap")):
+                passed, description, threshold = count == 0, f"{count} rows; {reason}: none expected", "0"
+            else:
+                low, high = bounds.get(day, (1, 10**9))
+                passed = low <= count <= high
+                threshold = f"[{low}, {high}]"
+                description = f"{count} rows, expected {threshold} from the roster/teams for the date"
+            outcomes.append(CheckOutcome("row_count_expected", day, passed, "WARN", "row_count", float(count), threshold, description))
+        return outcomes
+
+    return CheckDefinition("row_count_expected", "Rows for the date match the teams/roster the inputs imply", "WARN", False, evaluate)
+
+
+def primary_key_check() -> CheckDefinition:
+    def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
+        key = list(contract(inputs.table).primary_key)
+        rows = _rows_by_date(inputs)
+        outcomes = []
+        for day in inputs.dates:
+            frame = rows.get(day, pd.DataFrame(columns=key))
+            duplicates = int(frame.duplicated(key, keep=False).sum())
+            outcomes.append(CheckOutcome(
+                "primary_key_unique", day, duplicates == 0, "ERROR", "duplicate_key_rows", float(duplicates), "0",
+                f"{duplicates} rows share a primary key ({', '.join(key)})",
+            ))
+        return outcomes
+
+    return CheckDefinition("primary_key_unique", "The primary key is unique within the partition", "ERROR", True, evaluate)
+
+
+def value_range_check(ranges: Mapping[str, tuple[float, float]]) -> CheckDefinition:
+    def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
+        rows = _rows_by_date(inputs)
+        outcomes = []
+        for day in inputs.dates:
+            frame = rows.get(day)
+            violations = {}
+            if frame is not None:
+                for column, (low, high) in ranges.items():
+                    values = pd.to_numeric(frame[column], errors="coerce")
+                    bad = int(((values < low) | (values > high)).sum())
+                    if bad:
+                        violations[column] = bad
+            total = sum(violations.values())
+            outcomes.append(CheckOutcome(
+                "values_in_range", day, total == 0, "WARN", "out_of_range_values", float(total),
+                "; ".join(f"{c} in [{lo}, {hi}]" for c, (lo, hi) in ranges.items()),
+                "all values in range" if not total else "out of range: " + ", ".join(f"{c} ({n})" for c, n in violations.items()),
+                {"violations": str(violations)} if violations else {},
+            ))
+        return outcomes
+
+    return CheckDefinition("values_in_range", "Metric columns stay inside their documented ranges", "WARN", False, evaluate)
+
+
+def schema_check() -> CheckDefinition:
+    """Passes once the write went through: the live table was compared with schemas/ before it.
+
+    A mismatch never reaches this point: the write is refused with the diff, the failure is recorded
+    as an event, and the run fails (decision 17).
+    """
+
+    def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
+        return [
+            CheckOutcome(SCHEMA_CHECK, day, True, "ERROR", "schema_drift", 0.0, "live table = schemas/ contract",
+                         "live table matched schemas/ before the write")
+            for day in inputs.dates
+        ]
+
+    return CheckDefinition(SCHEMA_CHECK, "The live table has every column of schemas/ with the contract's types", "ERROR", True, evaluate)
+
+
+def standard_checks(expected: ExpectedRows, ranges: Mapping[str, tuple[float, float]], *, bootstrap_writes_rows: bool = False) -> list[CheckDefinition]:
+    return [schema_check(), primary_key_check(), row_count_check(expected, bootstrap_writes_rows=bootstrap_writes_rows), value_range_check(ranges)]

@@ -1,0 +1,86 @@
+CREATE TABLE IF NOT EXISTS nba_precompute.player_daily_cache (
+  player_lookup STRING NOT NULL OPTIONS(description="Normalized player key"),
+  universal_player_id STRING OPTIONS(description="Universal player id (upcoming context row, else the player's latest player_game_summary row)"),
+  cache_date DATE NOT NULL OPTIONS(description="Game date D this pre-game row is for; every window reads games with game_date < D"),
+
+  points_avg_last_5 FLOAT64 NOT NULL OPTIONS(description="Mean points over the player's last 5 played games this season before D, 4 dp"),
+  points_avg_last_10 FLOAT64 NOT NULL OPTIONS(description="Mean points over the last 10 played games, 4 dp"),
+  points_avg_season FLOAT64 NOT NULL OPTIONS(description="Mean points over the season's played games before D (at most the 82 most recent), 4 dp"),
+  points_std_last_10 FLOAT64 OPTIONS(description="Sample standard deviation (ddof 1) of points over the last 10 played games, 4 dp"),
+  minutes_avg_last_10 FLOAT64 OPTIONS(description="Mean minutes over the last 10 played games, 4 dp"),
+  usage_rate_last_10 FLOAT64 OPTIONS(description="Mean usage rate (percent of team possessions) over the last 10 played games, 4 dp"),
+  ts_pct_last_10 FLOAT64 OPTIONS(description="Mean true-shooting percentage (fraction 0-1) over the last 10 played games, 4 dp"),
+  games_played_season INT64 NOT NULL OPTIONS(description="Played games this season before D (active, not DNP, minutes > 0 or points > 0), at most 82"),
+  team_pace_last_10 FLOAT64 OPTIONS(description="Mean pace (possessions per 48 minutes) of the player's team (upcoming context team) over its last 10 games this season before D, 4 dp"),
+  team_off_rating_last_10 FLOAT64 OPTIONS(description="Mean offensive rating (points per 100 possessions) of the team over the same games, 4 dp"),
+  player_usage_rate_season FLOAT64 OPTIONS(description="Mean usage rate (percent) over the season's played games, 4 dp"),
+
+  games_in_last_7_days INT64 OPTIONS(description="From upcoming_player_game_context for D; NULL for roster-expansion players"),
+  games_in_last_14_days INT64 OPTIONS(description="From upcoming_player_game_context for D; NULL for roster-expansion players"),
+  minutes_in_last_7_days INT64 OPTIONS(description="Minutes, from upcoming_player_game_context for D; NULL for roster-expansion players"),
+  minutes_in_last_14_days INT64 OPTIONS(description="Minutes, from upcoming_player_game_context for D; NULL for roster-expansion players"),
+  back_to_backs_last_14_days INT64 OPTIONS(description="From upcoming_player_game_context for D; NULL for roster-expansion players"),
+  avg_minutes_per_game_last_7 FLOAT64 OPTIONS(description="Minutes per game, from upcoming_player_game_context for D; NULL for roster-expansion players"),
+  fourth_quarter_minutes_last_7 INT64 OPTIONS(description="Minutes, from upcoming_player_game_context for D; NULL for roster-expansion players"),
+
+  primary_scoring_zone STRING OPTIONS(description="From player_shot_zone_analysis for D: paint | perimeter | mid_range | balanced; NULL without a shot-zone row"),
+  paint_rate_last_10 FLOAT64 OPTIONS(description="Share of shot attempts in the paint over the last 10 games, percent 0-100, from player_shot_zone_analysis for D"),
+  three_pt_rate_last_10 FLOAT64 OPTIONS(description="Share of shot attempts from three over the last 10 games, percent 0-100, from player_shot_zone_analysis for D"),
+  assisted_rate_last_10 FLOAT64 OPTIONS(description="100 x sum(assisted_fg_makes) / sum(fg_makes) over the last 10 played games, percent 0-100, 2 dp; NULL without field goals"),
+  player_age INT64 OPTIONS(description="Years, from upcoming_player_game_context for D; NULL for roster-expansion players"),
+  shot_zone_data_available BOOL NOT NULL OPTIONS(description="The player has a player_shot_zone_analysis row for D"),
+
+  l5_completeness_pct FLOAT64 NOT NULL OPTIONS(description="Last-5-games window: played games found / (team's final games in the window - the player's non-played rows there) x 100, capped at 100; 100 when nothing is expected; 2 dp"),
+  l5_is_complete BOOL NOT NULL OPTIONS(description="l5_completeness_pct >= 70"),
+  l10_completeness_pct FLOAT64 NOT NULL OPTIONS(description="Last-10-games window, same rule as l5_completeness_pct"),
+  l10_is_complete BOOL NOT NULL OPTIONS(description="l10_completeness_pct >= 70"),
+  l7d_completeness_pct FLOAT64 NOT NULL OPTIONS(description="7-day window [D - 7 - g days, D), g = consecutive days without any game right before D (All-Star break); same rule as l5_completeness_pct"),
+  l7d_is_complete BOOL NOT NULL OPTIONS(description="l7d_completeness_pct >= 70"),
+  l14d_completeness_pct FLOAT64 NOT NULL OPTIONS(description="14-day window [D - 14 - g days, D), lengthened like l7d; same rule as l5_completeness_pct"),
+  l14d_is_complete BOOL NOT NULL OPTIONS(description="l14d_completeness_pct >= 70"),
+  all_windows_complete BOOL NOT NULL OPTIONS(description="All four windows are complete"),
+
+  cache_version STRING NOT NULL OPTIONS(description="v1"),
+  quality_tier STRING NOT NULL OPTIONS(description="From cache_quality_score: gold >= 95, silver >= 75, bronze >= 50, poor >= 25, else unusable"),
+  cache_quality_score FLOAT64 NOT NULL OPTIONS(description="l5_completeness_pct, percent 0-100"),
+
+  source_player_game_last_updated TIMESTAMP OPTIONS(description="Latest processed_at of the player_game_summary rows of D's season before D"),
+  source_player_game_rows_found INT64 NOT NULL OPTIONS(description="player_game_summary rows of D's season before D"),
+  source_player_game_completeness_pct FLOAT64 NOT NULL OPTIONS(description="Final schedule games of D's season before D that have player_game_summary rows, percent 0-100"),
+  source_player_game_hash STRING OPTIONS(description="First 16 hex chars of SHA-256 chained date by date through the season (each date: SHA-256 over the sorted 'player_lookup:data_hash' tokens of its player_game_summary rows) up to the last date before D; NULL when there are none"),
+  source_team_offense_last_updated TIMESTAMP OPTIONS(description="Latest processed_at of the team_offense_game_summary rows used for D"),
+  source_team_offense_rows_found INT64 NOT NULL OPTIONS(description="team_offense_game_summary rows used for D (the last <= 10 games this season of each team playing on D)"),
+  source_team_offense_completeness_pct FLOAT64 NOT NULL OPTIONS(description="Rows found against the schedule's final games of those teams (last <= 10 each), percent 0-100"),
+  source_team_offense_hash STRING OPTIONS(description="First 16 hex chars of SHA-256 over the sorted 'team_abbr:game_id:data_hash' tokens ('|'-joined) of the team_offense_game_summary rows used for D; NULL when there are none"),
+  source_upcoming_context_last_updated TIMESTAMP OPTIONS(description="Latest processed_at of the upcoming_player_game_context rows for D"),
+  source_upcoming_context_rows_found INT64 NOT NULL OPTIONS(description="upcoming_player_game_context rows for D"),
+  source_upcoming_context_completeness_pct FLOAT64 NOT NULL OPTIONS(description="Teams scheduled on D that have upcoming_player_game_context rows, percent 0-100"),
+  source_upcoming_context_hash STRING OPTIONS(description="First 16 hex chars of SHA-256 over the sorted 'player_lookup:data_hash' tokens ('|'-joined) of the upcoming_player_game_context rows for D; NULL when there are none"),
+  source_shot_zone_last_updated TIMESTAMP OPTIONS(description="Latest processed_at of the player_shot_zone_analysis rows for D"),
+  source_shot_zone_rows_found INT64 NOT NULL OPTIONS(description="player_shot_zone_analysis rows for D"),
+  source_shot_zone_completeness_pct FLOAT64 NOT NULL OPTIONS(description="Players of upcoming_player_game_context for D that have a player_shot_zone_analysis row, percent 0-100"),
+  source_shot_zone_hash STRING OPTIONS(description="First 16 hex chars of SHA-256 over the sorted 'player_lookup:data_hash' tokens ('|'-joined) of the player_shot_zone_analysis rows for D; NULL when there are none"),
+
+  expected_games_count INT64 NOT NULL OPTIONS(description="L5 window: the last 5 final games this season before D of the player's team (that of his latest player_game_summary row in the 30 days before D, else his team on D; all four windows use it) minus the player's non-played rows in that span"),
+  actual_games_count INT64 NOT NULL OPTIONS(description="L5 window: the player's played games in the span [oldest expected game, D)"),
+  completeness_percentage FLOAT64 NOT NULL OPTIONS(description="l5_completeness_pct"),
+  missing_games_count INT64 NOT NULL OPTIONS(description="max(expected - actual, 0) of the L5 window"),
+  is_production_ready BOOL NOT NULL OPTIONS(description="all_windows_complete"),
+  data_quality_issues ARRAY<STRING> OPTIONS(description="Real gaps: l5_incomplete, l10_incomplete, l7d_incomplete, l14d_incomplete, upcoming_context_missing (roster expansion), shot_zone_missing, team_offense_missing; empty if none"),
+  season_boundary_detected BOOL NOT NULL OPTIONS(description="D falls in October, November or April (season start / end months)"),
+  backfill_bootstrap_mode BOOL NOT NULL OPTIONS(description="D is within the first 30 days of the season (schedule season start)"),
+  processing_decision_reason STRING NOT NULL OPTIONS(description="Why the row was written: processed_successfully"),
+  early_season_flag BOOL NOT NULL OPTIONS(description="games_played_season < 10"),
+  insufficient_data_reason STRING OPTIONS(description="'Only N games played, need 10 minimum' when early_season_flag; NULL otherwise"),
+
+  processed_at TIMESTAMP NOT NULL OPTIONS(description="Run timestamp (UTC, audit)"),
+  created_at TIMESTAMP NOT NULL OPTIONS(description="Run timestamp (UTC, audit)"),
+  data_hash STRING NOT NULL OPTIONS(description="First 16 hex chars of SHA-256 over the field:value pairs of the identifiers, the cached metrics, cache_quality_score and cache_version"),
+  PRIMARY KEY (cache_date, player_lookup) NOT ENFORCED
+)
+PARTITION BY cache_date
+CLUSTER BY player_lookup, universal_player_id
+OPTIONS(
+  require_partition_filter=TRUE,
+  description="Pre-game player cache for game date D: season-to-date scoring, team pace/rating, fatigue context, shot-zone tendencies and multi-window completeness for every player of upcoming_player_game_context on D plus roster-expansion players (a player_game_summary row in the 30 days before D for a team playing on D). Players with < 3 season games or no game in the 30 days before D get no row. No rows on days without games or in the first 14 days of a season."
+);
