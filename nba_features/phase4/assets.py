@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 import dagster as dg
 import pandas as pd
 
-from nba_features.contracts import ContractError
 from nba_features.partitions import date_range, game_dates, parse_date
 from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.phase4.spec import Phase4Table, RunInfo, extract_inputs
@@ -25,6 +24,7 @@ from nba_features.quality.events import record_failures
 from nba_features.quality.outcomes import CheckDefinition, CheckInputs
 from nba_features.sources.assets import source_asset_key
 from nba_features.warehouse import TransientWarehouseError, Warehouse, WarehouseResource
+from nba_features.warehouse.base import SchemaDriftError
 from nba_features.contracts.dagster_metadata import column_schema
 
 PHASE4_GROUP = "phase4"
@@ -78,16 +78,23 @@ def materialize_table(
     processed_at = pd.Timestamp.now(tz="UTC").floor("us")
     try:
         run = RunInfo(processed_at=processed_at, upstream_materialized=upstream_materialized(warehouse, table, dates))
-        inputs = extract_inputs(table, warehouse, dates)
         schedule = warehouse.query(SCHEDULE_SQL, {"start_date": min(dates), "end_date": max(dates)})
-        frame = table.transform(inputs, dates, run)
+        # the extracts are freed when the transform returns, not kept through the write (peak memory of a season)
+        frame = table.transform(extract_inputs(table, warehouse, dates), dates, run)
         try:
             written = warehouse.replace_partitions(
                 table.table, dates, frame, labels={"asset": table.asset_name, "partition": f"{min(dates)}_{max(dates)}"}
             )
-        except ContractError as error:
-            if "refusing to write" in str(error):
-                record_failures(warehouse, [schema_check_failure(dates, str(error))], table=table.table, run_id=context.run_id)
+        except SchemaDriftError as error:
+            failure = schema_check_failure(dates, str(error))
+            record_failures(warehouse, [failure], table=table.table, run_id=context.run.run_id)
+            # the failed check is recorded against every partition of the run before the run fails
+            for day in dates:
+                yield dg.AssetCheckEvaluation(
+                    asset_key=dg.AssetKey(table.asset_name), check_name=failure.check_name, passed=False,
+                    severity=dg.AssetCheckSeverity.ERROR, description=failure.description, blocking=True,
+                    partition=day.isoformat(),
+                )
             raise
     except TransientWarehouseError as error:
         raise dg.RetryRequested(max_retries=2, seconds_to_wait=5) from error
@@ -101,7 +108,7 @@ def materialize_table(
     )
     for check in checks:
         outcomes.extend(check.evaluate(check_inputs))
-    record_failures(warehouse, [o for o in outcomes if not o.passed], table=table.table, run_id=context.run_id)
+    record_failures(warehouse, [o for o in outcomes if not o.passed], table=table.table, run_id=context.run.run_id)
 
     per_date = _rows_per_date(frame, table.partition_column, dates)
     no_game_dates = [d.isoformat() for d, games in zip(day_info["date"].dt.date, day_info["games_scheduled"]) if games == 0]

@@ -7,6 +7,11 @@ one run) yields one AssetCheckEvaluation per check and date, plus one run-level 
 per check that passes only if every date passed (Dagster needs a result for each declared check
 output; in a range run it has no partition). A failed blocking ERROR check fails the step, which
 stops everything downstream in the same run.
+
+Each per-date evaluation names the materialization of its partition it judged. Dagster does that
+itself for an AssetCheckResult of a single-partition run; without it, the UI holds a range run's
+evaluations for stale (the partition's latest materialization is newer than the evaluation's target)
+and shows no check status for those dates.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import warnings
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
+# not exported by dagster 1.13, but the only way to say which materialization an evaluation judged
+from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 
 from nba_features.partitions import game_dates
 from nba_features.quality.outcomes import CheckDefinition, CheckOutcome
@@ -50,6 +57,23 @@ def _metadata(outcome: CheckOutcome) -> dict:
     return metadata
 
 
+def _materializations(
+    context: dg.AssetExecutionContext, asset_name: str, partitions: Sequence[str]
+) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
+    """The latest materialization of each partition: this run's, stored by Dagster before the checks."""
+    if not partitions:
+        return {}
+    records = context.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset_name), asset_partitions=list(partitions)), limit=len(partitions)
+    ).records
+    latest: dict[str, AssetCheckEvaluationTargetMaterializationData] = {}
+    for record in records:  # newest first
+        latest.setdefault(record.partition_key, AssetCheckEvaluationTargetMaterializationData(
+            storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp,
+        ))  # fmt: skip
+    return latest
+
+
 def check_events(
     context: dg.AssetExecutionContext,
     asset_name: str,
@@ -61,6 +85,9 @@ def check_events(
     by_check: dict[str, list[CheckOutcome]] = {c.name: [] for c in checks}
     for outcome in outcomes:
         by_check[outcome.check_name].append(outcome)
+    if not single_partition:
+        judged = sorted({o.game_date.isoformat() for o in outcomes if o.game_date not in no_game_dates})
+        targets = _materializations(context, asset_name, judged)
     for check in checks:
         results = by_check[check.name]
         if single_partition:
@@ -77,6 +104,7 @@ def check_events(
                 asset_key=dg.AssetKey(asset_name), check_name=check.name, passed=bool(outcome.passed),
                 severity=_severity(check), description=outcome.description, metadata=_metadata(outcome),
                 blocking=check.blocking, partition=outcome.game_date.isoformat(),
+                target_materialization_data=targets.get(outcome.game_date.isoformat()),
             )
         failed = [o for o in results if not o.passed]
         skipped = [o for o in results if o.game_date in no_game_dates and o.passed]

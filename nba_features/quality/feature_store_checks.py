@@ -125,6 +125,15 @@ def _history(inputs: CheckInputs) -> pd.DataFrame:
     return inputs.cached("history", load)
 
 
+def _history_window(inputs: CheckInputs, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The rows of `_history` with first <= day <= last, in their order. The dates are compared as a
+    datetime64 array made once per run: comparing date objects row by row, for every date of a season
+    range, dominated the run."""
+    history = _history(inputs)
+    days = inputs.cached("history_days", lambda: history["day"].to_numpy(dtype="datetime64[D]"))
+    return history[(days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))]
+
+
 def _clean_player_coverage(inputs, day, rows):
     limit = THRESHOLDS["clean_player_coverage_min_pct"]
     expected = _context_players(inputs).get(day, 0)
@@ -196,9 +205,10 @@ def _variance_and_ranges(inputs, day, rows):
 
 def _drift(inputs, day, rows):
     limit = THRESHOLDS["drift_max_sigma"]
-    history = _history(inputs)
-    baseline = history[(history["day"] >= day - dt.timedelta(days=THRESHOLDS["drift_baseline_days"])) & (history["day"] < day)]
-    if len(baseline) < THRESHOLDS["variance_min_rows"] or rows.empty:
+    baseline = _history_window(inputs, day - dt.timedelta(days=THRESHOLDS["drift_baseline_days"]), day - dt.timedelta(days=1))
+    if rows.empty:  # the gates above fail a game date without rows; drift has nothing to compare
+        return True, 0.0, f"<= {limit} sd", "passed: no rows to compare with the baseline", {}
+    if len(baseline) < THRESHOLDS["variance_min_rows"]:
         return True, 0.0, f"<= {limit} sd", f"passed: baseline too small ({len(baseline)} rows) to judge drift", {}
     drifted = []
     for index in VARIANCE_MONITORED_INDICES:
@@ -216,8 +226,7 @@ def _drift(inputs, day, rows):
 def _trailing_contamination(inputs, day, rows):
     limit = THRESHOLDS["contamination_tier1_max_pct"]
     start = day - dt.timedelta(days=THRESHOLDS["contamination_window_days"] - 1)
-    history = _history(inputs)
-    report = build_report(history[(history["day"] >= start) & (history["day"] <= day)], start, day)
+    report = build_report(_history_window(inputs, start, day), start, day)
     top = ", ".join(f"{f['name']} {f['pct_of_rows']}%" for f in report.top_defaulted_features[:3])
     return (
         report.tier1_pct <= limit, report.tier1_pct, f"<= {limit}%",

@@ -50,7 +50,9 @@ class CheckInputs:
         return self.cache[key]
 
     def day(self, day: dt.date) -> pd.Series:
-        return self.day_info.set_index(self.day_info["date"].dt.date).loc[day]
+        # indexed once per run: checks ask for every date, and re-indexing each time dominated range runs
+        by_date = self.cached("day_info_by_date", lambda: self.day_info.set_index(self.day_info["date"].dt.date))
+        return by_date.loc[day]
 
     def skip_reason(self, day: dt.date) -> str | None:
         """Why a date has nothing to judge (no games, bootstrap), or None."""

@@ -2,8 +2,12 @@
 
 Tier 1: rows with required defaults (alert above 15%; monthly flags `!` above 5%, `!!!` above 15%).
 Tier 2: rows whose only defaults are optional features (reported, never alerts).
-Tier 3: the most often defaulted features, by registry name, over all 60 indices.
-`nba-features report` prints it (or JSON) and exits 1 when tier 1 exceeds 15% or there is no data.
+Tier 3: the most often defaulted features, by registry name, over all 60 indices (ties by index).
+Bootstrap placeholder rows (data_source 'early_season', every feature a default by design, decision 2)
+are counted apart and left out of the tiers, as the trailing-window check leaves them out.
+Percentages are rounded to 1 dp before they are compared with a threshold, as the legacy monitor did.
+`nba-features report` prints it (or JSON) and exits 1 when tier 1 exceeds 15% or there is no data
+(2 on a usage error).
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ RECENT_DAYS = 14
 
 REPORT_SQL = """
 -- bound: the requested window only
-SELECT game_date, required_default_count, default_feature_count, is_quality_ready, feature_quality_score,
-       default_feature_indices
+SELECT game_date, data_source, required_default_count, default_feature_count, is_quality_ready,
+       feature_quality_score, default_feature_indices
 FROM nba_predictions.ml_feature_store_v2
 WHERE game_date BETWEEN @start_date AND @end_date AND feature_count >= 37
 """
@@ -48,6 +52,7 @@ class ContaminationReport:
     tier2_rows: int = 0
     tier2_pct: float = 0.0
     avg_quality_score: float = 0.0
+    bootstrap_placeholder_rows: int = 0
     monthly: list[dict] = field(default_factory=list)
     top_defaulted_features: list[dict] = field(default_factory=list)
 
@@ -62,8 +67,14 @@ def _pct(part: int, whole: int) -> float:
 
 def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> ContaminationReport:
     """Pure: the three tiers and the monthly breakdown from feature-store rows of the window."""
+    placeholders = 0
+    if "data_source" in rows.columns:
+        is_placeholder = rows["data_source"] == "early_season"
+        placeholders = int(is_placeholder.sum())
+        if placeholders:
+            rows = rows[~is_placeholder]
     total = len(rows)
-    report = ContaminationReport(start=start.isoformat(), end=end.isoformat(), total_rows=total)
+    report = ContaminationReport(start=start.isoformat(), end=end.isoformat(), total_rows=total, bootstrap_placeholder_rows=placeholders)
     if not total:
         return report
     required = rows["required_default_count"].fillna(rows["default_feature_count"]).fillna(0)
@@ -81,7 +92,9 @@ def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Contaminat
     report.tier2_pct = _pct(report.tier2_rows, total)
     report.avg_quality_score = round(float(rows["feature_quality_score"].mean()), 2)
 
-    month = pd.to_datetime(rows["game_date"]).dt.strftime("%Y-%m")
+    # "YYYY-MM" by numpy month truncation, not strftime: the trailing-window check builds one report per date
+    game_dates = pd.to_datetime(rows["game_date"], cache=False)
+    month = pd.Series(game_dates.to_numpy().astype("datetime64[M]").astype(str), index=rows.index).where(game_dates.notna())
     for name, group in pd.DataFrame({"month": month, "req": contaminated, "ready": ready}).groupby("month"):
         n, req = len(group), int(group["req"].sum())
         pct = _pct(req, n)
@@ -92,7 +105,8 @@ def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Contaminat
         })
 
     exploded = rows["default_feature_indices"].explode().dropna().astype(int)
-    for index, count in exploded.value_counts().head(TOP_FEATURES).items():
+    counts = exploded.value_counts().sort_index().sort_values(ascending=False, kind="stable")  # ties: lower index first
+    for index, count in counts.head(TOP_FEATURES).items():
         feature = FEATURES[index]
         report.top_defaulted_features.append({
             "index": int(index), "name": feature.name, "category": feature.category,
@@ -110,7 +124,8 @@ def contamination_report(start: dt.date, end: dt.date, warehouse=None) -> Contam
 
 
 def render_report(report: ContaminationReport) -> str:
-    lines = [f"Contamination report for {FEATURE_STORE_TABLE}, {report.start} .. {report.end}: {report.total_rows:,} rows"]
+    lines = [f"Contamination report for {FEATURE_STORE_TABLE}, {report.start} .. {report.end}: {report.total_rows:,} rows"
+             + (f" ({report.bootstrap_placeholder_rows:,} bootstrap placeholder rows not counted)" if report.bootstrap_placeholder_rows else "")]
     if not report.total_rows:
         lines.append("NO DATA in the window")
         return "\n".join(lines)
@@ -148,18 +163,22 @@ def render_report(report: ContaminationReport) -> str:
 def add_report_parser(commands) -> None:
     parser = commands.add_parser("report", help="contamination tiers of ml_feature_store_v2 over a window")
     window = parser.add_mutually_exclusive_group()
-    window.add_argument("--recent", action="store_true", help=f"the last {RECENT_DAYS} days that have rows")
+    window.add_argument("--recent", action="store_true", help=f"the {RECENT_DAYS} days ending on the latest date with rows")
     parser.add_argument("--from", dest="start", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--to", dest="end", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--format", choices=["table", "json"], default="table")
 
 
 def run_report_command(args: argparse.Namespace) -> int:
+    """Exit 0 when tier 1 is within 15%, 1 above it or without data; usage errors are CliError (exit 2)."""
+    from nba_features.cli import CliError
     from nba_features.warehouse import warehouse_from_env
 
-    warehouse = warehouse_from_env()
     if args.recent and (args.start or args.end):
-        raise SystemExit("nba-features: error: --recent cannot be combined with --from/--to")
+        raise CliError("--recent cannot be combined with --from/--to")
+    if args.start and args.end and args.end < args.start:
+        raise CliError(f"--to {args.end} is before --from {args.start}")
+    warehouse = warehouse_from_env()
     bounds = warehouse.query(
         "SELECT MIN(game_date) AS first, MAX(game_date) AS last FROM nba_predictions.ml_feature_store_v2 "
         "WHERE game_date BETWEEN @lo AND @hi",
@@ -170,9 +189,9 @@ def run_report_command(args: argparse.Namespace) -> int:
     if args.recent:
         start, end = last - dt.timedelta(days=RECENT_DAYS - 1), last
     else:
-        start, end = args.start or first, args.end or last
-    if end < start:
-        raise SystemExit(f"nba-features: error: --to {end} is before --from {start}")
+        # one open end defaults to the data's edge, never past the given end: an empty window reports NO DATA
+        start = args.start or (min(first, args.end) if args.end else first)
+        end = args.end or max(last, start)
     report = contamination_report(start, end, warehouse)
     print(json.dumps(asdict(report) | {"alert": report.alert}, indent=2) if args.format == "json" else render_report(report))
     return 1 if report.alert else 0
