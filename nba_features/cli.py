@@ -214,6 +214,44 @@ def schema_command(action: str) -> int:
     return 1 if drifted else 0
 
 
+def backfill_command(action: str | None, backfill_id: str | None, start: dt.date | None, end: dt.date | None, select: str | None) -> int:
+    """`backfill --from D1 --to D2 [--select ...]`, `backfill status ID`, `backfill retry ID`.
+
+    The backfill is created on the instance at DAGSTER_HOME and executed by its daemon
+    (`dagster dev` or `dagster-daemon run`), exactly like one launched from the UI.
+    """
+    from nba_features.automation.backfills import BackfillError, backfill_status, launch_backfill, retry_failed_backfill
+    from nba_features.definitions import defs
+
+    if action is None:
+        if backfill_id is not None:
+            raise CliError(f"unexpected argument {backfill_id!r}: use `backfill status ID` or `backfill retry ID`")
+        if start is None or end is None:
+            raise CliError("backfill needs --from and --to (or `backfill status ID` / `backfill retry ID`)")
+    elif backfill_id is None or start is not None or end is not None or select is not None:
+        raise CliError(f"usage: nba-features backfill {action} ID")
+    instance = _instance()
+    asset_graph = defs.resolve_asset_graph()
+    try:
+        if action is None:
+            assets = _selection(select)
+            new_id = launch_backfill(instance, asset_graph, start, end, assets)
+            print(new_id)
+            print(f"backfill {new_id} requested: {start} .. {end}, {', '.join(assets)} (instance {instance.root_directory})")
+            print(f"the daemon executes it (`make dev`); progress: nba-features backfill status {new_id}")
+            return 0
+        if action == "retry":
+            new_id = retry_failed_backfill(instance, asset_graph, backfill_id)
+            print(new_id)
+            print(f"backfill {new_id} requested: what {backfill_id} did not materialize")
+            return 0
+        report = backfill_status(instance, asset_graph, backfill_id)
+    except BackfillError as error:
+        raise CliError(str(error)) from None
+    print(report.render())
+    return 1 if report.status in ("COMPLETED_FAILED", "FAILED") else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nba-features", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +271,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser = commands.add_parser("demo", help="seed the demo league, materialize every partition, print a summary")
     demo_parser.add_argument("--seasons", type=int, default=5)
     demo_parser.add_argument("--start-season", type=int, default=2021)
+
+    backfill = commands.add_parser(
+        "backfill", help="launch a partition backfill on the Dagster instance (run by its daemon), or report/retry one"
+    )
+    backfill.add_argument("action", nargs="?", choices=["status", "retry"], help="status ID: progress; retry ID: rerun what failed")
+    backfill.add_argument("backfill_id", nargs="?", help="the id printed when the backfill was launched")
+    backfill.add_argument("--from", dest="start", type=_date, default=None)
+    backfill.add_argument("--to", dest="end", type=_date, default=None)
+    backfill.add_argument("--select", default=None, help="comma-separated asset names (default: all five)")
 
     schema = commands.add_parser("schema", help="compare or migrate live tables against schemas/")
     schema.add_argument("action", choices=["check", "apply"])
@@ -261,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "materialize":
             return 0 if materialize(args.start, args.end, _selection(args.select), args.chunk_days) else 1
+        if args.command == "backfill":
+            return backfill_command(args.action, args.backfill_id, args.start, args.end, args.select)
         if args.command == "demo":
             return demo(args.seasons, args.start_season)
         if args.command == "schema":

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from nba_features.partitions import game_dates
-
 PHASE4_SELECTION = dg.AssetSelection.groups("phase4")
 
 phase4_job = dg.define_asset_job(
     "phase4_job",
     selection=PHASE4_SELECTION,
-    partitions_def=game_dates,
     description="Materialize the five Phase 4 tables (and their checks) for one game date or a range.",
 )
 
