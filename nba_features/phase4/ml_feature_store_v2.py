@@ -75,7 +75,13 @@ from nba_features.phase4.ml_features.vegas import vegas_lines
 from nba_features.phase4.ml_features.windows import as_float, day_numbers
 from nba_features.phase4.seasons import SEASON_LOOKBACK_DAYS, season_frame
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import InputContractError, check_rule
+from nba_features.phase4.validation import (
+    InputContractError,
+    check_games_played,
+    check_minutes_recorded,
+    check_one_row_per,
+    check_rule,
+)
 from nba_features.quality.scorer import DEFAULT_TAGS
 
 ASSET_NAME = "ml_feature_store_v2"
@@ -193,8 +199,9 @@ WHERE game_date >= DATE_SUB(@start_date, INTERVAL {GRADED_LOOKBACK_DAYS} DAY)
 
 # --- inputs -----------------------------------------------------------------------------------------
 def validate_inputs(inputs: Mapping[str, pd.DataFrame], last_date: dt.date) -> None:
-    """Input contracts: non-negative box scores, makes <= attempts, team codes known to the schedule,
-    one context row per player and date. Outcome rows that can feed no date of the run are not checked."""
+    """Input contracts: non-negative box scores, minutes known on a stat line, makes <= attempts, team
+    codes known to the schedule, no outcome row of a game the schedule lists as not played, one row per
+    player (team) and date. Outcome rows that can feed no date of the run are not checked."""
     schedule = inputs["schedule"]
     teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
     known = f"a team of {SCHEDULE_TABLE}"
@@ -206,8 +213,14 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], last_date: dt.date) -> N
         check_rule(games, PGS_TABLE, "game_date", makes, games[makes] > games[attempts], f"{makes} <= {attempts}")
     for column in ("team_abbr", "opponent_team_abbr"):
         check_rule(games, PGS_TABLE, "game_date", column, ~games[column].isin(teams), known)
+    check_one_row_per(games, PGS_TABLE, "game_date", ["game_date", "player_lookup"])
+    check_minutes_recorded(games, PGS_TABLE, "game_date", ("points", "fg_attempts"), key=("player_lookup", "game_id"))
+    check_games_played(games, PGS_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
     team_games = inputs["team_offense"]
+    team_games = team_games[team_games["game_date"] < pd.Timestamp(last_date)]
     check_rule(team_games, TOGS_TABLE, "game_date", "team_abbr", ~team_games["team_abbr"].isin(teams), known)
+    check_one_row_per(team_games, TOGS_TABLE, "game_date", ["game_date", "team_abbr"])
+    check_games_played(team_games, TOGS_TABLE, "game_date", "team_abbr", schedule)
     context = inputs["player_context"]
     for column in ("team_abbr", "opponent_team_abbr"):
         check_rule(context, UPCG_TABLE, "game_date", column, ~context[column].isin(teams), known)
@@ -401,7 +414,14 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     features = build_features(roster)
     upstream_rows = {u.asset: inputs[u.asset] for u in UPSTREAMS}
     out = assemble(roster, upstream_rows, features, run, started)
-    return out.sort_values(["game_date", "player_lookup"], kind="stable").reset_index(drop=True)
+    # = out.sort_values(["game_date", "player_lookup"], kind="stable").reset_index(drop=True), with the order
+    # worked out on the two key columns: sorting and re-indexing the season's frame copied it twice
+    keys = out[["game_date", "player_lookup"]].reset_index(drop=True)
+    order = keys.sort_values(["game_date", "player_lookup"], kind="stable").index.to_numpy()
+    if not np.array_equal(order, np.arange(len(out))):
+        out = out.take(order)
+    out.index = pd.RangeIndex(len(out))
+    return out
 
 
 SPEC = Phase4Table(

@@ -28,7 +28,7 @@ import pandas as pd
 from nba_features.contracts import contract
 from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_frame
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import check_rule
+from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
 
 TABLE = "nba_precompute.player_composite_factors"
 PLAYER_CONTEXT_TABLE = "nba_analytics.upcoming_player_game_context"
@@ -227,17 +227,20 @@ def sha16(text: str) -> str:
 
 
 def _canonical(series: pd.Series) -> pd.Series:
-    """Values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'."""
-    if pd.api.types.is_datetime64_any_dtype(series):
+    """Values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
+
+    Built from Python values in one pass per column (not a lambda per value): a season range hashes
+    millions of values.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series) and series.dt.tz is not None:
         text = series.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        text = pd.Series(series.to_numpy(dtype="datetime64[D]").astype(str), index=series.index, dtype="object")
     elif pd.api.types.is_float_dtype(series):
-        text = series.map(lambda v: repr(float(v)))
-    elif pd.api.types.is_bool_dtype(series):
-        text = series.map(lambda v: str(bool(v)))
-    elif pd.api.types.is_integer_dtype(series):
-        text = series.map(lambda v: str(int(v)) if pd.notna(v) else "NULL")
-    else:
-        text = series.map(str)
+        floats = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
+        text = pd.Series(list(map(repr, floats)), index=series.index, dtype="object")
+    else:  # integers, booleans (str(True) == 'True'), text; NULLs are replaced below
+        text = pd.Series(list(map(str, series.tolist())), index=series.index, dtype="object")
     return text.where(series.notna(), "NULL")
 
 
@@ -245,11 +248,8 @@ def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> list[str]:
     """Per row: first 16 hex chars of SHA-256 over the sorted 'field:value' pairs, '|'-joined."""
     if frame.empty:
         return []
-    joined = pd.Series("", index=frame.index)
-    for position, field in enumerate(sorted(fields)):
-        part = field + ":" + _canonical(frame[field])
-        joined = part if position == 0 else joined + "|" + part
-    return [sha16(text) for text in joined]
+    parts = [[f"{field}:{text}" for text in _canonical(frame[field]).tolist()] for field in sorted(fields)]
+    return [sha16("|".join(row)) for row in zip(*parts)]
 
 
 def hash_tokens(rows: pd.DataFrame, key_column: str) -> pd.Series:
@@ -327,11 +327,12 @@ def check_range(
 
 
 def check_unique(frame: pd.DataFrame, table: str, date_column: str, key: list[str]) -> None:
-    check_rule(frame, table, date_column, key[-1], frame.duplicated(key, keep=False), f"one row per ({', '.join(key)})")
+    check_one_row_per(frame, table, date_column, key)
 
 
 def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str]) -> None:
     """Rules the factor formulas rely on; NULLs are allowed (defaults replace them)."""
+    schedule = inputs["schedule"]
     context = (inputs["player_context"], PLAYER_CONTEXT_TABLE, "game_date")
     check_known_teams(*context, ("team_abbr", "opponent_team_abbr"), teams)
     non_negative = (
@@ -360,6 +361,11 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str]) -> None
     defense = (inputs["team_defense"], TEAM_DEFENSE_TABLE, "analysis_date")
     check_known_teams(*defense, ("team_abbr",), teams)
     check_unique(*defense, ["analysis_date", "team_abbr"])
+
+    games = (inputs["player_games"], PLAYER_GAMES_TABLE, "game_date")
+    check_known_teams(*games, ("team_abbr",), teams)
+    check_unique(*games, ["game_date", "player_lookup"])
+    check_games_played(*games, "team_abbr", schedule, key=("player_lookup",))
 
 
 def attach_upstreams(players: pd.DataFrame, inputs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -476,8 +482,11 @@ def _trend(values: pd.Series, above: str, below: str, neither: str) -> pd.Series
     return pd.Series(np.select([values > 2.0, values < -2.0], [above, below], neither), index=values.index)
 
 
+_JSON_ENCODER = json.JSONEncoder(sort_keys=True)  # = json.dumps(record, sort_keys=True), built once, not per row
+
+
 def _json(record: dict) -> str:
-    return json.dumps(record, sort_keys=True)
+    return _JSON_ENCODER.encode(record)
 
 
 def _text_or_none(value: object) -> str | None:

@@ -57,7 +57,7 @@ from nba_features.phase4.player_composite_factors import (
 )
 from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import check_rule
+from nba_features.phase4.validation import check_games_played, check_minutes_recorded, check_rule
 
 TABLE = "nba_precompute.player_daily_cache"
 PLAYER_GAMES_TABLE = "nba_analytics.player_game_summary"
@@ -159,6 +159,8 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str], last_da
     check_range(*games, "usage_rate", low=0, high=100, rule="usage_rate is a percentage 0-100")
     check_known_teams(*games, ("team_abbr",), teams)
     check_unique(*games, ["game_date", "player_lookup"])
+    check_minutes_recorded(*games, ("points",), key=("player_lookup", "game_id"))
+    check_games_played(*games, "team_abbr", inputs["schedule"], key=("player_lookup", "game_id"))
 
     offense_frame = inputs["team_offense"]
     offense = (offense_frame[offense_frame["game_date"] < pd.Timestamp(last_date)], TEAM_OFFENSE_TABLE, "game_date")
@@ -166,6 +168,7 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str], last_da
     check_range(*offense, "pace", low=1)
     check_range(*offense, "offensive_rating", low=0)
     check_unique(*offense, ["game_date", "team_abbr"])
+    check_games_played(*offense, "team_abbr", inputs["schedule"], key=("game_id",))
 
     context = (inputs["player_context"], PLAYER_CONTEXT_TABLE, "game_date")
     check_known_teams(*context, ("team_abbr",), teams)

@@ -39,7 +39,12 @@ from nba_features.phase4.team_defense_zone_analysis import (
     window_max,
     window_sum,
 )
-from nba_features.phase4.validation import check_rule
+from nba_features.phase4.validation import (
+    check_games_played,
+    check_minutes_recorded,
+    check_one_row_per,
+    check_rule,
+)
 
 TABLE = "nba_precompute.player_shot_zone_analysis"
 SOURCE_TABLE = "nba_analytics.player_game_summary"
@@ -102,7 +107,9 @@ INCOMPLETE_ZONES_NOTE = "Zone attempts missing in the last 10 games: zone and as
 
 
 def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.date) -> None:
-    """Minutes and counts are non-negative, makes stay within attempts, teams are the schedule's teams.
+    """Minutes and counts are non-negative, minutes known when he took a shot, makes stay within
+    attempts, teams are the schedule's teams, no row of a game the schedule lists as not played, one
+    row per player and game.
 
     Only rows that can feed some date of the run (game_date < the last date) are checked.
     """
@@ -113,8 +120,9 @@ def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.d
         check_rule(used, SOURCE_TABLE, "game_date", part, used[part] > used[whole], f"{part} <= {whole}")
     teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
     check_rule(used, SOURCE_TABLE, "game_date", "team_abbr", ~used["team_abbr"].isin(teams), "a team of nba_reference.nba_schedule")
-    repeated = used.duplicated(["player_lookup", "game_id"], keep=False)
-    check_rule(used, SOURCE_TABLE, "game_date", "game_id", repeated, "one row per (player_lookup, game_id)")
+    check_one_row_per(used, SOURCE_TABLE, "game_date", ["player_lookup", "game_id"])
+    check_minutes_recorded(used, SOURCE_TABLE, "game_date", ("fg_attempts",), key=("player_lookup", "game_id"))
+    check_games_played(used, SOURCE_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
 
 
 def is_qualifying(games: pd.DataFrame) -> pd.Series:
@@ -126,7 +134,9 @@ def is_qualifying(games: pd.DataFrame) -> pd.Series:
 def window_states(games: pd.DataFrame) -> pd.DataFrame:
     """One row per qualifying game: the last-10 and last-20 windows ending with that game."""
     games = games.sort_values([*SEASON_PLAYER, "game_date", "game_id"]).reset_index(drop=True)
-    groups = [games[k] for k in SEASON_PLAYER]
+    # one integer code per (season, player): the same groups as the two key columns, and each of the
+    # ~25 windowed columns below groups on one int64 key instead of re-factorizing two columns
+    groups = [games.groupby(SEASON_PLAYER, sort=False).ngroup()]
     states = games[[*SEASON_PLAYER, "game_date", "universal_player_id"]].copy()
     states["games_played"] = games.groupby(groups).cumcount() + 1
     for width in (SHORT_WINDOW, LONG_WINDOW):

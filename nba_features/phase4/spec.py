@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nba_features.contracts import TableContract, contract
-from nba_features.warehouse.base import Warehouse
+from nba_features.phase4.validation import InputTableMissingError
+from nba_features.warehouse.base import TransientWarehouseError, Warehouse
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,20 @@ def extract_inputs(table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.
         if extract.optional and extract.source_table and not warehouse.table_exists(extract.source_table):
             inputs[extract.name] = None  # type: ignore[assignment]  # absent table: the transform decides
             continue
-        inputs[extract.name] = warehouse.query(
-            extract.sql, params, labels={"asset": table.asset_name, "extract": extract.name}
-        )
+        try:
+            inputs[extract.name] = warehouse.query(
+                extract.sql, params, labels={"asset": table.asset_name, "extract": extract.name}
+            )
+        except TransientWarehouseError:
+            raise
+        except Exception as error:
+            # A dropped or never-created input table: say which one, not the driver's catalog message.
+            if extract.source_table and not warehouse.table_exists(extract.source_table):
+                raise InputTableMissingError(
+                    f"{extract.source_table}: input table does not exist (extract '{extract.name}' of "
+                    f"{table.asset_name}); create it with `nba-features schema apply` and load it"
+                ) from error
+            raise
     return inputs
 
 

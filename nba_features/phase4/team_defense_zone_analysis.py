@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import deque
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -22,7 +23,7 @@ import pandas as pd
 from nba_features.contracts import contract
 from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_frame, season_starts
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import check_rule
+from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
 
 TABLE = "nba_precompute.team_defense_zone_analysis"
 SOURCE_TABLE = "nba_analytics.team_defense_game_summary"
@@ -86,7 +87,8 @@ SEASON_TEAM = ["season_year", TEAM]
 
 
 def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.date) -> None:
-    """Counts are non-negative, makes never exceed attempts, teams are the schedule's teams.
+    """Counts are non-negative, makes never exceed attempts, teams are the schedule's teams, no row of
+    a game the schedule lists as not played, one row per team and game.
 
     Only rows that can feed some date of the run (game_date < the last date) are checked.
     """
@@ -98,8 +100,8 @@ def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.d
         check_rule(used, SOURCE_TABLE, "game_date", makes, used[makes] > used[attempts], f"{makes} <= {attempts}")
     teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
     check_rule(used, SOURCE_TABLE, "game_date", TEAM, ~used[TEAM].isin(teams), "a team of nba_reference.nba_schedule")
-    repeated = used.duplicated([TEAM, "game_id"], keep=False)
-    check_rule(used, SOURCE_TABLE, "game_date", "game_id", repeated, f"one row per ({TEAM}, game_id)")
+    check_one_row_per(used, SOURCE_TABLE, "game_date", [TEAM, "game_id"])
+    check_games_played(used, SOURCE_TABLE, "game_date", TEAM, schedule, key=("game_id",))
 
 
 def season_of(game_dates: pd.Series, schedule: pd.DataFrame) -> pd.Series:
@@ -138,13 +140,23 @@ def state_before(
 
 
 def window_hash(tokens: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
-    """At each row, the 16-hex SHA-256 of the '|'-joined tokens of the last `width` rows of its group."""
-    grouped = tokens.groupby(groups, sort=False)
-    joined = tokens.copy()
-    for lag in range(1, width):
-        earlier = grouped.shift(lag)
-        joined = (earlier + "|" + joined).fillna(joined)
-    return pd.Series([hashlib.sha256(s.encode()).hexdigest()[:16] for s in joined], index=tokens.index, dtype="object")
+    """At each row, the 16-hex SHA-256 of the '|'-joined tokens of the last `width` rows of its group.
+
+    Oldest first; NULL tokens of earlier rows are left out; a row whose group key is NULL hashes its own
+    token. One pass with a sliding window per group (a shifted column per lag cost width string columns).
+    """
+    codes = tokens.groupby(groups, sort=False).ngroup().tolist()  # NaN where a group key is NULL
+    windows: dict[float, deque] = {}
+    hashes = []
+    for code, token in zip(codes, tokens.tolist()):
+        if code != code:
+            window = [token]
+        else:
+            window = windows.setdefault(code, deque(maxlen=width))
+            window.append(token)
+        joined = "|".join(t for t in window if t == t) if len(window) > 1 else token
+        hashes.append(hashlib.sha256(joined.encode()).hexdigest()[:16])
+    return pd.Series(hashes, index=tokens.index, dtype="object")
 
 
 def window_max(values: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
@@ -211,17 +223,20 @@ def completeness_block(expected: pd.Series, found: pd.Series) -> pd.DataFrame:
 
 
 def _canonical(series: pd.Series) -> pd.Series:
-    """Field values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'."""
-    if pd.api.types.is_datetime64_any_dtype(series):
+    """Field values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
+
+    Built from Python values in one pass per column (not a lambda per value): a season range hashes
+    millions of values.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series) and series.dt.tz is not None:
         text = series.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        text = pd.Series(series.to_numpy(dtype="datetime64[D]").astype(str), index=series.index, dtype="object")
     elif pd.api.types.is_float_dtype(series):
-        text = series.map(lambda v: repr(float(v)))
-    elif pd.api.types.is_bool_dtype(series):
-        text = series.map(lambda v: str(bool(v)))
-    elif pd.api.types.is_integer_dtype(series):
-        text = series.map(lambda v: str(int(v)) if pd.notna(v) else "NULL")
-    else:
-        text = series.map(str)
+        floats = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
+        text = pd.Series(list(map(repr, floats)), index=series.index, dtype="object")
+    else:  # integers, booleans (str(True) == 'True'), text; NULLs are replaced below
+        text = pd.Series(list(map(str, series.tolist())), index=series.index, dtype="object")
     return text.where(series.notna(), "NULL")
 
 
@@ -229,11 +244,8 @@ def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
     """First 16 hex chars of SHA-256 over the sorted 'field:value' pairs of each row, '|'-joined."""
     if frame.empty:
         return pd.Series(dtype="object", index=frame.index)
-    parts = [field + ":" + _canonical(frame[field]) for field in sorted(fields)]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + "|" + part
-    return pd.Series([hashlib.sha256(s.encode()).hexdigest()[:16] for s in joined], index=frame.index, dtype="object")
+    parts = [[f"{field}:{text}" for text in _canonical(frame[field]).tolist()] for field in sorted(fields)]
+    return pd.Series([hashlib.sha256("|".join(row).encode()).hexdigest()[:16] for row in zip(*parts)], index=frame.index, dtype="object")
 
 
 def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:

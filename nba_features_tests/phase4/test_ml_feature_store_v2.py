@@ -802,6 +802,7 @@ def test_a_range_run_equals_one_run_per_date():
     dates = [before(4), before(3), before(2), before(1), D]  # D-2 has no scheduled game: no rows
     data = multi_date_inputs(dates)
     data["schedule"] = data["schedule"][data["schedule"]["game_date"] != pd.Timestamp(before(2))]
+    data["schedule"].loc[data["schedule"]["game_date"] < pd.Timestamp(D), "game_status"] = 3  # box scores exist: played
     whole = compute(data, dates=dates).drop(columns=AUDIT)
     parts = pd.concat([compute(data, dates=[d]).drop(columns=AUDIT) for d in dates], ignore_index=True)
     assert len(whole) == 8

@@ -124,7 +124,7 @@ def full_game_history(context: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataF
         plays = (finals["home_team_tricode"] == team) | (finals["away_team_tricode"] == team)
         played = finals[plays & (finals["game_date"] < day)]
         rows += [{"player_lookup": player, "game_date": game_day, "team_abbr": team} for game_day in played["game_date"]]
-    return pd.DataFrame(rows, columns=["player_lookup", "game_date", "team_abbr"])
+    return pd.DataFrame(rows, columns=["player_lookup", "game_date", "team_abbr"]).drop_duplicates()  # one row per (game_date, player_lookup)
 
 
 def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:

@@ -82,13 +82,30 @@ def upstream_trace(day: dt.date, is_bootstrap: bool, run: RunInfo) -> tuple[str 
     return ran, missing
 
 
-def data_hashes(r: pd.DataFrame, array_values: np.ndarray, sources_json: list[str]) -> list[str]:
-    """First 16 hex chars of SHA-256 over 'field:value|...' of the key, the features and their tags."""
+def data_hashes(r: pd.DataFrame, vectors: list[list[float]], sources_json: list[str]) -> list[str]:
+    """First 16 hex chars of SHA-256 over 'field:value|...' of the key, the features and their tags.
+
+    `vectors`: the `features` arrays (Python floats, whose repr is repr(float(v))).
+    """
     hashes = []
-    for player, day, vector, sources in zip(r["player_lookup"], r["date"].dt.strftime("%Y-%m-%d"), array_values, sources_json):
-        text = f"player_lookup:{player}|game_date:{day}|features:{','.join(repr(float(v)) for v in vector)}|feature_sources_json:{sources}"
+    days = r["date"].to_numpy(dtype="datetime64[D]").astype(str)  # ISO dates, as strftime("%Y-%m-%d")
+    # map() keeps the 60 reprs per row in C
+    for player, day, vector, sources in zip(r["player_lookup"], days, vectors, sources_json):
+        text = f"player_lookup:{player}|game_date:{day}|features:{','.join(map(repr, vector))}|feature_sources_json:{sources}"
         hashes.append(hashlib.sha256(text.encode()).hexdigest()[:16])
     return hashes
+
+
+def _sources_json(tags: np.ndarray) -> list[str]:
+    """feature_sources_json per row; rows share few tag patterns, so each pattern is encoded once."""
+    encoded: dict[bytes, str] = {}
+    out = []
+    for row in tags:
+        pattern = row.tobytes()  # equal bytes: equal tags (the same strings, or the same objects)
+        if pattern not in encoded:
+            encoded[pattern] = json.dumps({str(i): tag for i, tag in enumerate(row.tolist())})
+        out.append(encoded[pattern])
+    return out
 
 
 def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: FeatureSet, run: RunInfo, started: float) -> pd.DataFrame:
@@ -123,7 +140,7 @@ def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: Fea
     out["data_source"] = early
     for f in FEATURES:
         out[f.value_column] = np.where(is_default[:, f.index], np.nan, values[:, f.index])
-    sources_json = [json.dumps({str(i): tag for i, tag in enumerate(row)}) for row in tags]
+    sources_json = _sources_json(tags)
     out["feature_sources_json"] = sources_json
     out["vegas_line_source"] = r["vegas_line_source"]
     out["cache_miss_fallback_used"] = r["cache_miss"].to_numpy() & ~bootstrap
@@ -170,12 +187,12 @@ def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: Fea
         ],
         None,
     )
-    out["data_hash"] = data_hashes(r, array_values, sources_json)
+    out["data_hash"] = data_hashes(r, out["features"], sources_json)
     out["processed_at"] = stamp
     out["created_at"] = stamp
     out["updated_at"] = stamp
     out["feature_generation_time_ms"] = (time.perf_counter() - started) * 1000.0 / max(len(r), 1)
-    return conform(pd.DataFrame(out))
+    return conform(pd.DataFrame(out, copy=False))  # columns as built: consolidating them copied the whole season
 
 
 _PANDAS_DTYPES = {  # docs/CONVENTIONS.md: (BigQuery type, nullable) → pandas dtype
@@ -192,5 +209,6 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         series = frame[column.name]
         if column.base_type == "TIMESTAMP":
             series = pd.to_datetime(series, utc=True)
-        columns[column.name] = series.astype(_PANDAS_DTYPES.get((column.base_type, column.nullable), "object"))
-    return pd.DataFrame(columns)
+        columns[column.name] = series.astype(_PANDAS_DTYPES.get((column.base_type, column.nullable), "object"), copy=False)
+    # no copy of columns that already have their dtype: a season of the feature store is ~200 MB per copy
+    return pd.DataFrame(columns, copy=False)
