@@ -29,6 +29,10 @@ THRESHOLDS = {
     "avg_score_min": 70.0,                   # decision 13 (WARN)
     "quality_ready_canary_min_pct": 60.0,    # decision 13 (WARN)
     "cache_miss_rate_max_pct": 5.0,          # decision 13 (WARN)
+    # An odds outage leaves only optional features defaulted, so no gate sees it. Legacy's 7-day
+    # vegas canary was critical below 50% of a rotation-only roster; this roster holds every
+    # available player (about half have props in a normal slate), hence half of that bar.
+    "vegas_line_coverage_min_pct": 25.0,     # project threshold (WARN)
     "variance_min_rows": 50,                 # quality.md 3.1 step 8
     "variance_min_values": 25,
     "drift_max_sigma": 3.0,                  # quality.md 3.6: |mean - 4-week mean| / 4-week sd
@@ -169,6 +173,36 @@ def _cache_miss_rate(inputs, day, rows):
     return pct <= limit, pct, f"<= {limit}%", f"{pct}% of rows used the cache-miss fallback", {}
 
 
+def _vegas_line_coverage(inputs, day, rows):
+    limit = THRESHOLDS["vegas_line_coverage_min_pct"]
+    if rows.empty:
+        return False, None, f">= {limit}%", "no rows on a game date", {}
+    pct = _share(rows[FEATURES[25].source_column] != "default")
+    return pct >= limit, pct, f">= {limit}%", f"{pct}% of rows have a pre-tip-off points line (feature 25)", {}
+
+
+def _schedule_covers_context_check() -> CheckDefinition:
+    """A date whose schedule lost its games while the upcoming context still lists players writes
+    nothing in any table; without this check every other check would pass with 'no games'."""
+
+    def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
+        players = _context_players(inputs)
+        outcomes = []
+        for day in inputs.dates:
+            games = int(inputs.day(day)["games_scheduled"])
+            listed = players.get(day, 0)
+            passed = games > 0 or listed == 0
+            text = (
+                f"{games} games scheduled, {listed} players in the upcoming context" if passed
+                else f"no games scheduled on {day} but {listed} players in upcoming_player_game_context: schedule missing games?"
+            )
+            outcomes.append(CheckOutcome("schedule_covers_context", day, passed, "WARN", "context_players_without_games",
+                                         float(0 if passed else listed), "0", text))
+        return outcomes
+
+    return CheckDefinition("schedule_covers_context", "Dates with upcoming-context players have scheduled games", "WARN", False, evaluate)
+
+
 def _feature_matrix(rows: pd.DataFrame) -> np.ndarray:
     """Feature values (NULL where the source was a default) as a rows x 60 matrix."""
     return rows[[f.value_column for f in FEATURES]].to_numpy(dtype="float64")
@@ -246,6 +280,8 @@ def feature_store_checks() -> list[CheckDefinition]:
         _per_date_check("average_quality_score", f"Average score >= {t['avg_score_min']}", "WARN", False, "avg_feature_quality_score", _average_score),
         _per_date_check("quality_ready_canary", f"Quality-ready >= {t['quality_ready_canary_min_pct']}%", "WARN", False, "pct_quality_ready", _quality_ready_rate("quality_ready_canary_min_pct")),
         _per_date_check("cache_miss_rate", f"Cache-miss fallback <= {t['cache_miss_rate_max_pct']}%", "WARN", False, "pct_cache_miss", _cache_miss_rate),
+        _per_date_check("vegas_line_coverage", f"Rows with a points line >= {t['vegas_line_coverage_min_pct']}%", "WARN", False, "pct_rows_with_line", _vegas_line_coverage),
+        _schedule_covers_context_check(),
         _per_date_check("feature_variance_and_ranges", "Per-feature variance minimums and value ranges (registry)", "WARN", False, "feature_problems", _variance_and_ranges),
         _per_date_check("feature_distribution_drift", f"Feature means within {t['drift_max_sigma']} sd of the 4-week baseline", "WARN", False, "drifted_features", _drift),
         _per_date_check("contamination_tier1_trailing", f"Tier-1 contamination over the trailing {t['contamination_window_days']} days <= {t['contamination_tier1_max_pct']}%", "WARN", False, "tier1_pct", _trailing_contamination),

@@ -116,6 +116,7 @@ def test_severities_and_blocking():
         "red_alert_rows": ("WARN", False), "average_quality_score": ("WARN", False), "quality_ready_canary": ("WARN", False),
         "cache_miss_rate": ("WARN", False), "feature_variance_and_ranges": ("WARN", False),
         "feature_distribution_drift": ("WARN", False), "contamination_tier1_trailing": ("WARN", False),
+        "vegas_line_coverage": ("WARN", False), "schedule_covers_context": ("WARN", False),
     }  # fmt: skip
 
 
@@ -297,7 +298,8 @@ def test_contamination_tier1_trailing_15_pct_passes_and_15_1_pct_fails(store):
 
 
 # --- days with nothing to judge ---------------------------------------------------------------------------
-@pytest.mark.parametrize("name", sorted(CHECKS))
+# schedule_covers_context judges no-game days by design (test_schedule_covers_context_...)
+@pytest.mark.parametrize("name", sorted(set(CHECKS) - {"schedule_covers_context"}))
 def test_no_game_and_bootstrap_days_pass_with_their_reason(store, name):
     placeholders = frame(rows(40, D, data_source="early_season", required_default_count=30, is_quality_ready=False,
                               quality_alert_level="red", feature_quality_score=0.0))  # fmt: skip
@@ -324,3 +326,23 @@ def test_every_registry_range_is_enforced():
     data = frame(*[rows(1, **{f.value_column: f.valid_range[1] + 1.0}) for f in ranged])
     outcome = one(evaluate("feature_variance_and_ranges", data))
     assert outcome.metric_value == float(len(ranged)) and outcome.details["problems"] == len(ranged)
+
+
+def test_vegas_line_coverage_25_pct_passes_and_24_9_pct_fails():
+    line, no_line = {"feature_25_source": "phase4"}, {"feature_25_source": "default"}
+    outcome = one(evaluate("vegas_line_coverage", frame(rows(25, **line), rows(75, **no_line))))
+    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("pct_rows_with_line", 25.0, ">= 25.0%")
+    assert outcome.description == "25.0% of rows have a pre-tip-off points line (feature 25)"
+    outcome = one(evaluate("vegas_line_coverage", frame(rows(249, **line), rows(751, **no_line))))
+    assert not outcome.passed and outcome.severity == "WARN" and outcome.metric_value == 24.9
+
+
+def test_schedule_covers_context_flags_a_no_game_date_with_context_players(store):
+    # COVERAGE_10 has 10 upcoming-context players: with no games scheduled it is flagged
+    outcome = one(evaluate("schedule_covers_context", frame(), [COVERAGE_10], warehouse=store, info=day_info([COVERAGE_10], games=0)))
+    assert not outcome.passed and outcome.severity == "WARN" and outcome.metric_value == 10.0
+    assert "no games scheduled on 2026-01-05 but 10 players" in outcome.description
+    # with games scheduled, or no context rows on a no-game date, it passes
+    assert one(evaluate("schedule_covers_context", frame(), [COVERAGE_10], warehouse=store)).passed
+    empty_day = dt.date(2026, 7, 15)
+    assert one(evaluate("schedule_covers_context", frame(), [empty_day], warehouse=store, info=day_info([empty_day], games=0))).passed
