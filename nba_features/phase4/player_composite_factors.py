@@ -18,7 +18,6 @@ turns the partition red.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
@@ -26,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from nba_features.contracts import contract
-from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_frame
+from nba_features.phase4.common import data_hashes, empty_output, output_dates, run_timestamp, sha16
+from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
 
@@ -184,16 +184,6 @@ class DatedEvents:
         return found, oldest
 
 
-def output_dates(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFrame:
-    """The run's dates that get rows: games scheduled, inside a season, past its 14 bootstrap days."""
-    calendar = season_frame(dates, schedule)
-    keep = (calendar["games_scheduled"] > 0) & calendar["season_year"].notna() & ~calendar["is_bootstrap"]
-    calendar = calendar[keep]
-    return calendar.assign(
-        season_year=calendar["season_year"].astype("int64"), days_into_season=calendar["days_into_season"].astype("int64")
-    ).reset_index(drop=True)
-
-
 def scheduled_teams(schedule: pd.DataFrame) -> pd.DataFrame:
     """(game_date, team_abbr, game_status) for both teams of every scheduled game."""
     return pd.concat(
@@ -220,36 +210,6 @@ def completeness(expected: np.ndarray, actual: np.ndarray) -> pd.DataFrame:
             "is_production_ready": pct >= PRODUCTION_READY_PCT,
         }
     )
-
-
-def sha16(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _canonical(series: pd.Series) -> pd.Series:
-    """Values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
-
-    Built from Python values in one pass per column (not a lambda per value): a season range hashes
-    millions of values.
-    """
-    if pd.api.types.is_datetime64_any_dtype(series) and series.dt.tz is not None:
-        text = series.dt.strftime("%Y-%m-%d")
-    elif pd.api.types.is_datetime64_any_dtype(series):
-        text = pd.Series(series.to_numpy(dtype="datetime64[D]").astype(str), index=series.index, dtype="object")
-    elif pd.api.types.is_float_dtype(series):
-        floats = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
-        text = pd.Series(list(map(repr, floats)), index=series.index, dtype="object")
-    else:  # integers, booleans (str(True) == 'True'), text; NULLs are replaced below
-        text = pd.Series(list(map(str, series.tolist())), index=series.index, dtype="object")
-    return text.where(series.notna(), "NULL")
-
-
-def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> list[str]:
-    """Per row: first 16 hex chars of SHA-256 over the sorted 'field:value' pairs, '|'-joined."""
-    if frame.empty:
-        return []
-    parts = [[f"{field}:{text}" for text in _canonical(frame[field]).tolist()] for field in sorted(fields)]
-    return [sha16("|".join(row)) for row in zip(*parts)]
 
 
 def hash_tokens(rows: pd.DataFrame, key_column: str) -> pd.Series:
@@ -280,15 +240,6 @@ def share_pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator / denominator x 100, 2 dp, capped at 100; 100 when the denominator is 0."""
     pct = (100.0 * numerator / denominator.where(denominator > 0)).clip(upper=100.0).fillna(100.0)
     return pct.round(2)
-
-
-def run_timestamp(run: RunInfo) -> pd.Timestamp:
-    stamp = pd.Timestamp(run.processed_at).as_unit("ns")
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
-def empty_output(table: str) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in contract(table).column_names})
 
 
 def rounded(values: pd.Series | np.ndarray, decimals: int) -> np.ndarray:

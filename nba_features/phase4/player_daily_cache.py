@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from nba_features.contracts import contract
+from nba_features.phase4.common import data_hashes, empty_output, output_dates, run_timestamp, sha16
 from nba_features.phase4.player_composite_factors import (
     DatedEvents,
     as_flag,
@@ -40,18 +41,13 @@ from nba_features.phase4.player_composite_factors import (
     check_unique,
     completeness,
     covered_teams,
-    data_hashes,
     day_numbers,
-    empty_output,
     hash_tokens,
     latest_team,
-    output_dates,
     per_date,
     players_with_shot_zones,
     rounded,
-    run_timestamp,
     scheduled_teams,
-    sha16,
     source_summary,
     tracking_columns,
 )

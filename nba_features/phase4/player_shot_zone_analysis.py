@@ -21,17 +21,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from nba_features.phase4.common import conform, data_hashes, empty_output, output_dates, run_timestamp
 from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.team_defense_zone_analysis import (
     completeness_block,
-    conform,
-    data_hashes,
-    empty_output,
     expected_window,
     final_games,
-    output_dates,
-    run_timestamp,
     season_flags,
     season_of,
     state_before,

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from nba_features.contracts import contract
-from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_frame, season_starts
+from nba_features.phase4.common import conform, data_hashes, empty_output, output_dates, run_timestamp
+from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_starts
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
 
@@ -222,32 +222,6 @@ def completeness_block(expected: pd.Series, found: pd.Series) -> pd.DataFrame:
     )
 
 
-def _canonical(series: pd.Series) -> pd.Series:
-    """Field values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
-
-    Built from Python values in one pass per column (not a lambda per value): a season range hashes
-    millions of values.
-    """
-    if pd.api.types.is_datetime64_any_dtype(series) and series.dt.tz is not None:
-        text = series.dt.strftime("%Y-%m-%d")
-    elif pd.api.types.is_datetime64_any_dtype(series):
-        text = pd.Series(series.to_numpy(dtype="datetime64[D]").astype(str), index=series.index, dtype="object")
-    elif pd.api.types.is_float_dtype(series):
-        floats = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
-        text = pd.Series(list(map(repr, floats)), index=series.index, dtype="object")
-    else:  # integers, booleans (str(True) == 'True'), text; NULLs are replaced below
-        text = pd.Series(list(map(str, series.tolist())), index=series.index, dtype="object")
-    return text.where(series.notna(), "NULL")
-
-
-def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
-    """First 16 hex chars of SHA-256 over the sorted 'field:value' pairs of each row, '|'-joined."""
-    if frame.empty:
-        return pd.Series(dtype="object", index=frame.index)
-    parts = [[f"{field}:{text}" for text in _canonical(frame[field]).tolist()] for field in sorted(fields)]
-    return pd.Series([hashlib.sha256("|".join(row).encode()).hexdigest()[:16] for row in zip(*parts)], index=frame.index, dtype="object")
-
-
 def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:
     """season_boundary_detected (October, November, April) and backfill_bootstrap_mode (first 30 days)."""
     return pd.DataFrame(
@@ -257,41 +231,6 @@ def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:
         }
     )
 
-
-def run_timestamp(run: RunInfo) -> pd.Timestamp:
-    stamp = pd.Timestamp(run.processed_at)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
-def output_dates(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFrame:
-    """The run's dates that get rows: games scheduled, inside a season, past its 14 bootstrap days."""
-    calendar = season_frame(dates, schedule)
-    keep = (calendar["games_scheduled"] > 0) & calendar["season_year"].notna() & ~calendar["is_bootstrap"]
-    calendar = calendar[keep]
-    return calendar.assign(
-        season_year=calendar["season_year"].astype("int64"), days_into_season=calendar["days_into_season"].astype("int64")
-    ).reset_index(drop=True)
-
-
-_DTYPES = {"DATE": "datetime64[ns]", "TIMESTAMP": "datetime64[ns, UTC]", "FLOAT64": "float64"}
-
-
-def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The contract's columns, in order, with the dtypes docs/CONVENTIONS.md gives their types."""
-    columns = {}
-    for column in contract(table).columns:
-        if column.base_type == "INT64":
-            dtype = "Int64" if column.nullable else "int64"
-        elif column.base_type == "BOOL":
-            dtype = "boolean" if column.nullable else "bool"
-        else:
-            dtype = _DTYPES.get(column.base_type, "object")
-        columns[column.name] = frame[column.name].astype(dtype)
-    return pd.DataFrame(columns)
-
-
-def empty_output(table: str) -> pd.DataFrame:
-    return conform(pd.DataFrame({name: [] for name in contract(table).column_names}), table)
 
 
 def sample_states(games: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,82 @@
+"""Helpers every Phase 4 transform shares: output dates, audit stamp, data hashes, output dtypes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from nba_features.contracts import contract
+from nba_features.phase4.seasons import season_frame
+from nba_features.phase4.spec import RunInfo
+
+
+def output_dates(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFrame:
+    """The run's dates that get rows: games scheduled, inside a season, past its 14 bootstrap days."""
+    calendar = season_frame(dates, schedule)
+    keep = (calendar["games_scheduled"] > 0) & calendar["season_year"].notna() & ~calendar["is_bootstrap"]
+    calendar = calendar[keep]
+    return calendar.assign(
+        season_year=calendar["season_year"].astype("int64"), days_into_season=calendar["days_into_season"].astype("int64")
+    ).reset_index(drop=True)
+
+
+def run_timestamp(run: RunInfo) -> pd.Timestamp:
+    """processed_at / created_at of every row the run writes (UTC)."""
+    stamp = pd.Timestamp(run.processed_at).as_unit("ns")
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def sha16(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def canonical_text(series: pd.Series) -> pd.Series:
+    """Values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
+
+    Built from Python values in one pass per column (not a lambda per value): a season range hashes
+    millions of values.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series) and series.dt.tz is not None:
+        text = series.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        text = pd.Series(series.to_numpy(dtype="datetime64[D]").astype(str), index=series.index, dtype="object")
+    elif pd.api.types.is_float_dtype(series):
+        floats = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
+        text = pd.Series(list(map(repr, floats)), index=series.index, dtype="object")
+    else:  # integers, booleans (str(True) == 'True'), text; NULLs are replaced below
+        text = pd.Series(list(map(str, series.tolist())), index=series.index, dtype="object")
+    return text.where(series.notna(), "NULL")
+
+
+def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> list[str]:
+    """Per row: first 16 hex chars of SHA-256 over the sorted 'field:value' pairs, '|'-joined."""
+    if frame.empty:
+        return []
+    parts = [[f"{field}:{text}" for text in canonical_text(frame[field]).tolist()] for field in sorted(fields)]
+    return [sha16("|".join(row)) for row in zip(*parts)]
+
+
+_DTYPES = {"DATE": "datetime64[ns]", "TIMESTAMP": "datetime64[ns, UTC]", "FLOAT64": "float64"}
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The contract's columns, in order, with the dtypes docs/CONVENTIONS.md gives their types."""
+    columns = {}
+    for column in contract(table).columns:
+        if column.base_type == "INT64":
+            dtype = "Int64" if column.nullable else "int64"
+        elif column.base_type == "BOOL":
+            dtype = "boolean" if column.nullable else "bool"
+        else:
+            dtype = _DTYPES.get(column.base_type, "object")
+        columns[column.name] = frame[column.name].astype(dtype)
+    return pd.DataFrame(columns)
+
+
+def empty_output(table: str) -> pd.DataFrame:
+    """A run without rows (no games, bootstrap): the contract's columns and dtypes, no rows."""
+    return conform(pd.DataFrame({name: [] for name in contract(table).column_names}), table)
