@@ -25,8 +25,8 @@ PHASE4_ASSET_NAMES = (
 )
 
 
-# Runs are recorded in full on the instance; the terminal gets warnings and the CLI's own summary.
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Runs are recorded in full on the instance; the terminal gets the CLI's own summary (step errors, red partitions).
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 class CliError(Exception):
