@@ -35,7 +35,15 @@ would not be all-or-nothing. A retried MERGE (after a transient error) is idempo
 Frames travel through the client's own pandas support: load_table_from_dataframe (Parquet, with the
 contract's schema) and to_dataframe over REST (no Storage Read API client). google-cloud-bigquery 3.x
 warns that later versions will route these through pandas-gbq >= 0.26.1; the project does not depend
-on pandas-gbq yet.
+on pandas-gbq yet (google-cloud-bigquery is pinned below 4), so those notices, printed on every load
+and read, are silenced around the two calls.
+
+Result frames are made to look exactly like the DuckDB warehouse's (`conform_result`), so a transform
+cannot tell the warehouses apart: to_dataframe gives INT64 and BOOL columns the nullable `Int64` and
+`boolean` dtypes even without NULLs (DuckDB, and docs/CONVENTIONS.md, use `int64` and `bool` then), and
+hands nested values (ARRAY, STRUCT) over as numpy arrays in which a DATE comes back as a
+`datetime64[ms]`, i.e. a datetime; they become plain lists and dicts of Python values typed by the
+result schema (DATE → datetime.date, TIMESTAMP → UTC datetime).
 
 Errors: HTTP 5xx, 429, and the rateLimitExceeded / backendError / concurrent-update reasons become
 TransientWarehouseError and are retried with backoff (base.retry_transient); anything else (a 400 for
@@ -49,6 +57,7 @@ import datetime as dt
 import logging
 import re
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
@@ -61,14 +70,14 @@ from dagster_gcp import BigQueryResource
 from google.api_core import exceptions as api_exceptions
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials, Credentials
-from google.auth.exceptions import TransportError
+from google.auth.exceptions import DefaultCredentialsError, TransportError
 from google.cloud import bigquery
 from google.cloud.bigquery.table import PrimaryKey, TableConstraints
 from sqlglot import exp
 
 from nba_features.contracts import TableContract
 from nba_features.warehouse.base import TransientWarehouseError, Warehouse, WriteResult, normalize_result, retry_transient
-from nba_features.warehouse.sql import bigquery_param_type, check_parameters, validate_identifier
+from nba_features.warehouse.sql import array_values, bigquery_param_type, check_parameters, is_null_value, validate_identifier
 
 T = TypeVar("T")
 
@@ -220,6 +229,75 @@ def query_parameters(params: Mapping[str, Any]) -> list[bigquery.ScalarQueryPara
     return parameters
 
 
+# --- DataFrames through the client ------------------------------------------------------------
+_PANDAS_GBQ_NOTICES = (
+    "Loading DataFrames via google-cloud-bigquery is deprecated",
+    "Retrieving DataFrames via google-cloud-bigquery is deprecated",
+    "Loading pandas DataFrame into BigQuery will require pandas-gbq",
+)
+
+
+@contextlib.contextmanager
+def _without_pandas_gbq_notices() -> Iterator[None]:
+    with warnings.catch_warnings():
+        for notice in _PANDAS_GBQ_NOTICES:
+            warnings.filterwarnings("ignore", message=notice)
+        yield
+
+
+# --- results ---------------------------------------------------------------------------------
+_INTEGER_TYPES = frozenset({"INTEGER", "INT64"})
+_BOOLEAN_TYPES = frozenset({"BOOLEAN", "BOOL"})
+_RECORD_TYPES = frozenset({"RECORD", "STRUCT"})
+# Element types whose values .tolist() already gives as plain Python values (no per-element call).
+_PLAIN_ELEMENT_TYPES = _INTEGER_TYPES | _BOOLEAN_TYPES | {"FLOAT", "FLOAT64", "STRING"}
+
+
+def _nested_value(value: Any, field: bigquery.SchemaField, *, element: bool = False) -> Any:
+    """A value of an ARRAY or STRUCT column as plain Python values typed by its result-schema field."""
+    if field.mode == "REPEATED" and not element:
+        if is_null_value(value):
+            return []  # BigQuery has no NULL arrays: an absent array is an empty one
+        values = array_values(value)
+        if field.field_type in _PLAIN_ELEMENT_TYPES:
+            return values
+        return [_nested_value(v, field, element=True) for v in values]
+    if is_null_value(value):
+        return None
+    kind = field.field_type
+    if kind in _RECORD_TYPES:
+        return {f.name: _nested_value(value.get(f.name), f) for f in field.fields}
+    if kind == "DATE":
+        return pd.Timestamp(value).date()
+    if kind == "TIMESTAMP":
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
+    if kind in _INTEGER_TYPES:
+        return int(value)
+    if kind in ("FLOAT", "FLOAT64"):
+        return float(value)
+    if kind in _BOOLEAN_TYPES:
+        return bool(value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def conform_result(frame: pd.DataFrame, schema: list[bigquery.SchemaField]) -> pd.DataFrame:
+    """A query result with the dtypes and Python values the DuckDB warehouse returns for the same rows.
+
+    INT64 and BOOL columns without NULLs become `int64` and `bool` (to_dataframe always gives the
+    nullable `Int64` and `boolean`); ARRAY and STRUCT values become lists and dicts typed by `schema`.
+    """
+    for field in schema:
+        series = frame[field.name]
+        if field.mode == "REPEATED" or field.field_type in _RECORD_TYPES:
+            frame[field.name] = series.map(lambda value, field=field: _nested_value(value, field)).astype(object)
+        elif field.field_type in _INTEGER_TYPES and not series.isna().any():
+            frame[field.name] = series.astype("int64")
+        elif field.field_type in _BOOLEAN_TYPES and not series.isna().any():
+            frame[field.name] = series.astype(bool)
+    return normalize_result(frame)
+
+
 def _quoted(name: str) -> str:
     return f"`{validate_identifier(name)}`"
 
@@ -255,7 +333,16 @@ class BigQueryWarehouse(Warehouse):
     @cached_property
     def client(self) -> bigquery.Client:
         # Built on first use, so configuring the resource does not need credentials yet.
-        return self.resource.build_client(self._credentials)
+        try:
+            return self.resource.build_client(self._credentials)
+        except DefaultCredentialsError:
+            # google-auth names the key file (GOOGLE_APPLICATION_CREDENTIALS) in its message; run logs
+            # and events must never carry a credential setting, so neither the message nor the cause
+            # is kept.
+            raise BigQueryError(
+                "BigQuery credentials could not be loaded from Application Default Credentials "
+                "(GOOGLE_APPLICATION_CREDENTIALS or the metadata server); the setting is not shown"
+            ) from None
 
     # --- naming ------------------------------------------------------------------------------
     def dataset_id(self, dataset: str) -> str:
@@ -319,13 +406,16 @@ class BigQueryWarehouse(Warehouse):
 
         def run() -> tuple[bigquery.QueryJob, pd.DataFrame]:
             job = self.client.query(statement, job_config=config, location=self.location)
+            rows = job.result()
             # Results are read over REST: the Storage Read API is not worth a second client here.
-            return job, job.to_dataframe(create_bqstorage_client=False)
+            with _without_pandas_gbq_notices():
+                frame = rows.to_dataframe(create_bqstorage_client=False)
+            return job, conform_result(frame, rows.schema)
 
         job, frame = self._call("query", run)
         self.last_bytes_processed = job.total_bytes_processed
         self.last_job_id = job.job_id
-        return normalize_result(frame)
+        return frame
 
     def table_exists(self, table: str) -> bool:
         return self.live_columns(table) is not None
@@ -383,7 +473,9 @@ class BigQueryWarehouse(Warehouse):
         )
 
         def load() -> None:
-            self.client.load_table_from_dataframe(frame, table_id, job_config=config, location=self.location).result()
+            with _without_pandas_gbq_notices():
+                job = self.client.load_table_from_dataframe(frame, table_id, job_config=config, location=self.location)
+            job.result()
 
         self._call(f"load {len(frame)} rows into {table_id}", load)
 

@@ -33,14 +33,6 @@ from nba_features.warehouse.bigquery_warehouse import (
     translate_error,
 )
 
-# google-cloud-bigquery 3.x nudges towards pandas-gbq for DataFrame loads and reads; the warehouse
-# uses the client's own DataFrame support (see the bigquery_warehouse module docstring).
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:Loading DataFrames via google-cloud-bigquery is deprecated:PendingDeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Retrieving DataFrames via google-cloud-bigquery is deprecated:PendingDeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Loading pandas DataFrame into BigQuery will require pandas-gbq:FutureWarning"),
-]
-
 PLAYER_DAILY_DDL = """
 CREATE TABLE IF NOT EXISTS nba_precompute.bq_test_player_daily (
   game_date DATE NOT NULL,
