@@ -49,13 +49,14 @@ def _per_date_check(name: str, description: str, severity: Severity, blocking: b
         by_date = inputs.cached("rows_by_date", lambda: {
             day: rows for day, rows in inputs.frame.groupby(pd.to_datetime(inputs.frame["game_date"]).dt.date)
         } if len(inputs.frame) else {})
+        no_rows = inputs.cached("no_rows", lambda: inputs.frame.iloc[:0])  # once, not per date and check
         outcomes = []
         for day in inputs.dates:
             reason = inputs.skip_reason(day)
             if reason:
                 outcomes.append(CheckOutcome(name, day, True, severity, metric, None, "n/a", f"passed: {reason}"))
                 continue
-            rows = by_date.get(day, inputs.frame.iloc[:0])
+            rows = by_date.get(day, no_rows)
             passed, value, threshold, text, details = evaluate_day(inputs, day, rows)
             outcomes.append(CheckOutcome(name, day, passed, severity, metric, value, threshold, text, details))
         return outcomes
@@ -129,13 +130,22 @@ def _history(inputs: CheckInputs) -> pd.DataFrame:
     return inputs.cached("history", load)
 
 
+def _history_mask(inputs: CheckInputs, first: dt.date, last: dt.date) -> np.ndarray:
+    """Which rows of `_history` have first <= day <= last. The dates are compared as a datetime64 array
+    made once per run: comparing date objects row by row, for every date of a season range, dominated
+    the run."""
+    days = inputs.cached("history_days", lambda: _history(inputs)["day"].to_numpy(dtype="datetime64[D]"))
+    return (days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))
+
+
 def _history_window(inputs: CheckInputs, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """The rows of `_history` with first <= day <= last, in their order. The dates are compared as a
-    datetime64 array made once per run: comparing date objects row by row, for every date of a season
-    range, dominated the run."""
-    history = _history(inputs)
-    days = inputs.cached("history_days", lambda: history["day"].to_numpy(dtype="datetime64[D]"))
-    return history[(days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))]
+    """The rows of `_history` with first <= day <= last, in their order."""
+    return _history(inputs)[_history_mask(inputs, first, last)]
+
+
+def _history_values(inputs: CheckInputs, column: str) -> np.ndarray:
+    """One column of `_history` as float64, made once per run."""
+    return inputs.cached(f"history_values:{column}", lambda: _history(inputs)[column].to_numpy(dtype="float64"))
 
 
 def _clean_player_coverage(inputs, day, rows):
@@ -239,15 +249,17 @@ def _variance_and_ranges(inputs, day, rows):
 
 def _drift(inputs, day, rows):
     limit = THRESHOLDS["drift_max_sigma"]
-    baseline = _history_window(inputs, day - dt.timedelta(days=THRESHOLDS["drift_baseline_days"]), day - dt.timedelta(days=1))
+    # the baseline as a row mask over the run's history and cached column arrays, not a frame per date
+    baseline = _history_mask(inputs, day - dt.timedelta(days=THRESHOLDS["drift_baseline_days"]), day - dt.timedelta(days=1))
+    baseline_rows = int(baseline.sum())
     if rows.empty:  # the gates above fail a game date without rows; drift has nothing to compare
         return True, 0.0, f"<= {limit} sd", "passed: no rows to compare with the baseline", {}
-    if len(baseline) < THRESHOLDS["variance_min_rows"]:
-        return True, 0.0, f"<= {limit} sd", f"passed: baseline too small ({len(baseline)} rows) to judge drift", {}
+    if baseline_rows < THRESHOLDS["variance_min_rows"]:
+        return True, 0.0, f"<= {limit} sd", f"passed: baseline too small ({baseline_rows} rows) to judge drift", {}
     drifted = []
     for index in VARIANCE_MONITORED_INDICES:
         column = FEATURES[index].value_column
-        now_values, base_values = rows[column].to_numpy(dtype="float64"), baseline[column].to_numpy(dtype="float64")
+        now_values, base_values = rows[column].to_numpy(dtype="float64"), _history_values(inputs, column)[baseline]
         now_values, base_values = now_values[~np.isnan(now_values)], base_values[~np.isnan(base_values)]
         if len(now_values) < 2 or len(base_values) < 2:
             continue

@@ -20,25 +20,36 @@ from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOut
 ExpectedRows = Callable[[CheckInputs], Mapping[dt.date, tuple[int, int]]]
 
 
-def _rows_by_date(inputs: CheckInputs) -> dict[dt.date, pd.DataFrame]:
-    def split() -> dict[dt.date, pd.DataFrame]:
-        column = contract(inputs.table).partition_column
-        if inputs.frame.empty:
-            return {}
-        keys = pd.to_datetime(inputs.frame[column]).dt.date
-        return {day: rows for day, rows in inputs.frame.groupby(keys)}
+def _row_dates(inputs: CheckInputs) -> pd.Series | None:
+    """The partition date of each row written (None when nothing was), worked out once per run."""
 
-    # split once per run and shared by the checks below (a season is hundreds of dates)
-    return inputs.cached("table_checks_rows_by_date", split)
+    def dates() -> pd.Series | None:
+        if inputs.frame.empty:
+            return None
+        return pd.to_datetime(inputs.frame[contract(inputs.table).partition_column]).dt.date
+
+    return inputs.cached("table_checks_row_dates", dates)
+
+
+def _sums_by_date(inputs: CheckInputs, values: pd.DataFrame) -> dict[dt.date, dict[str, int]]:
+    """Per date that has rows, the column sums of `values` (one value per row of the frame).
+
+    One groupby for the whole run instead of a sub-frame per date: a season is hundreds of dates.
+    """
+    dates = _row_dates(inputs)
+    if dates is None:
+        return {}
+    sums = values.groupby(dates.to_numpy()).sum()
+    return {day: {column: int(total) for column, total in row.items()} for day, row in sums.iterrows()}
 
 
 def row_count_check(expected: ExpectedRows, *, bootstrap_writes_rows: bool = False) -> CheckDefinition:
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
-        rows = _rows_by_date(inputs)
+        rows = _sums_by_date(inputs, pd.DataFrame({"rows": 1}, index=inputs.frame.index))
         bounds = expected(inputs)
         outcomes = []
         for day in inputs.dates:
-            count = len(rows.get(day, ()))
+            count = rows.get(day, {}).get("rows", 0)
             reason = inputs.skip_reason(day)
             if reason and not (bootstrap_writes_rows and reason.startswith("bootstrap")):
                 passed, description, threshold = count == 0, f"{count} rows; {reason}: none expected", "0"
@@ -56,11 +67,17 @@ def row_count_check(expected: ExpectedRows, *, bootstrap_writes_rows: bool = Fal
 def primary_key_check() -> CheckDefinition:
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
         key = list(contract(inputs.table).primary_key)
-        rows = _rows_by_date(inputs)
+        dates = _row_dates(inputs)
+        duplicated = {}
+        if dates is not None:
+            # rows sharing the key within their partition date: the key columns and the date, duplicated together
+            keyed = inputs.frame[key].copy()
+            keyed.insert(0, "__partition_date__", dates.to_numpy())
+            flags = pd.DataFrame({"duplicated": keyed.duplicated(keep=False)}, index=inputs.frame.index)
+            duplicated = _sums_by_date(inputs, flags)
         outcomes = []
         for day in inputs.dates:
-            frame = rows.get(day, pd.DataFrame(columns=key))
-            duplicates = int(frame[key].duplicated(keep=False).sum())  # key columns only: frames are wide
+            duplicates = duplicated.get(day, {}).get("duplicated", 0)
             outcomes.append(CheckOutcome(
                 "primary_key_unique", day, duplicates == 0, "ERROR", "duplicate_key_rows", float(duplicates), "0",
                 f"{duplicates} rows share a primary key ({', '.join(key)})",
@@ -72,17 +89,16 @@ def primary_key_check() -> CheckDefinition:
 
 def value_range_check(ranges: Mapping[str, tuple[float, float]]) -> CheckDefinition:
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
-        rows = _rows_by_date(inputs)
+        outside = {}
+        if not inputs.frame.empty:
+            flags = {}
+            for column, (low, high) in ranges.items():
+                values = pd.to_numeric(inputs.frame[column], errors="coerce")
+                flags[column] = (values < low) | (values > high)
+            outside = _sums_by_date(inputs, pd.DataFrame(flags, index=inputs.frame.index))
         outcomes = []
         for day in inputs.dates:
-            frame = rows.get(day)
-            violations = {}
-            if frame is not None:
-                for column, (low, high) in ranges.items():
-                    values = pd.to_numeric(frame[column], errors="coerce")
-                    bad = int(((values < low) | (values > high)).sum())
-                    if bad:
-                        violations[column] = bad
+            violations = {column: bad for column, bad in outside.get(day, {}).items() if bad}
             total = sum(violations.values())
             outcomes.append(CheckOutcome(
                 "values_in_range", day, total == 0, "WARN", "out_of_range_values", float(total),

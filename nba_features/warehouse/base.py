@@ -99,17 +99,17 @@ def _as_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-_CONTAINERS = (np.ndarray, list, dict)
+# element types of a list that never need converting (anything else goes through _to_list)
+_PLAIN = frozenset({float, int, str, bool, type(None), dt.date, dt.datetime, pd.Timestamp})
 
 
 def _to_list(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         value = value.tolist()  # numeric arrays come back as plain (nested) lists; object arrays may hold more
     if isinstance(value, list):
-        # A list of scalars (feature vectors, names) is already plain: kept as is, not rebuilt value by
-        # value (a call per element, and a copy per row, made a season of the feature store take seconds
-        # and hundreds of MB).
-        if not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, value))):
+        # A list of plain values (feature vectors, names) is kept as is, not rebuilt value by value: a call
+        # per element, and a copy per row, made a season of the feature store take seconds and hundreds of MB.
+        if _PLAIN.issuperset(map(type, value)):
             return value
         return [_to_list(v) for v in value]
     if isinstance(value, dict):
@@ -141,9 +141,10 @@ def _coerce(frame: pd.DataFrame, table: TableContract) -> pd.DataFrame:
         base = column.base_type
         try:
             if base == "DATE":
-                out[column.name] = pd.to_datetime(series).dt.normalize().astype("datetime64[ns]")
+                # cache=False: the cache pays off for repeated strings, and costs a scan of Timestamps otherwise
+                out[column.name] = pd.to_datetime(series, cache=False).dt.normalize().astype("datetime64[ns]")
             elif base == "TIMESTAMP":
-                out[column.name] = pd.to_datetime(series, utc=True).astype("datetime64[ns, UTC]")
+                out[column.name] = pd.to_datetime(series, utc=True, cache=False).astype("datetime64[ns, UTC]")
             elif base == "INT64":
                 numeric = pd.to_numeric(series)
                 if numeric.notna().all() and (numeric.dropna() % 1 == 0).all():

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from sqlglot import exp
 
 from nba_features.contracts import TableContract
@@ -35,10 +36,14 @@ DEFAULT_PATH = Path(".nba_features") / "warehouse.duckdb"
 _TRANSIENT_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked", "Conflict on")
 
 # Bounds for the embedded file (measured in bench/): DuckDB's default buffer pool (80% of RAM) held a
-# whole season of the feature store while inserting and checkpointing it (~750 MB on top of the
-# frame); with a limit it evicts instead (~300 MB), at the same speed. One thread: the statements are
-# small, and a parallel Arrow scan that preserves insertion order made a season insert 3x slower.
+# whole season of the feature store while inserting and checkpointing it; with a limit it evicts and
+# spills instead, at the same speed (a five-season feature-store replace still commits at 512 MB; its
+# commit needs ~350 MB pinned, so the limit keeps headroom for wider tables). One thread: the statements
+# are small, and a parallel Arrow scan that preserves insertion order made a season insert 3x slower.
 DUCKDB_CONFIG = {"memory_limit": "512MB", "threads": 1}
+# DuckDB keeps a registered Arrow table alive until the transaction ends, a stream only batch by batch:
+# a season of the feature store is written with ~250 MB less at the peak.
+INSERT_BATCH_ROWS = 8192
 
 
 def _qualified(table: TableContract | str) -> str:
@@ -134,10 +139,18 @@ class DuckDBWarehouse(Warehouse):
         casts = ", ".join(f"CAST({c.name} AS {duckdb_type(c.bq_type)}) AS {c.name}" for c in table.columns)
         return f"INSERT INTO {_qualified(table)} ({names}) SELECT {casts} FROM incoming_frame"
 
+    def _arrow_stream(self, table: TableContract, frame: pd.DataFrame) -> pa.RecordBatchReader:
+        """The prepared frame as Arrow batches with the contract's types, converted as DuckDB reads them."""
+        batches = (
+            batch
+            for start in range(0, len(frame), INSERT_BATCH_ROWS)
+            for batch in to_arrow(table, frame.iloc[start : start + INSERT_BATCH_ROWS]).to_batches()
+        )
+        return pa.RecordBatchReader.from_batches(to_arrow(table, frame.iloc[:0]).schema, batches)
+
     def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult:
         partition = validate_identifier(table.partition_column)
         insert = self._insert_sql(table)
-        incoming = to_arrow(table, frame)
 
         def replace(connection):
             connection.execute("BEGIN TRANSACTION")
@@ -146,7 +159,7 @@ class DuckDBWarehouse(Warehouse):
                     f"DELETE FROM {_qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates]
                 ).fetchone()[0]
                 if len(frame):
-                    connection.register("incoming_frame", incoming)
+                    connection.register("incoming_frame", self._arrow_stream(table, frame))  # a new stream per attempt
                     connection.execute(insert)
                     connection.unregister("incoming_frame")
                 connection.execute("COMMIT")

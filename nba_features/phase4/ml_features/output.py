@@ -98,12 +98,12 @@ def data_hashes(r: pd.DataFrame, vectors: list[list[float]], sources_json: list[
 
 def _sources_json(tags: np.ndarray) -> list[str]:
     """feature_sources_json per row; rows share few tag patterns, so each pattern is encoded once."""
-    encoded: dict[bytes, str] = {}
+    encoded: dict[tuple, str] = {}
     out = []
-    for row in tags:
-        pattern = row.tobytes()  # equal bytes: equal tags (the same strings, or the same objects)
+    for row in tags.tolist():
+        pattern = tuple(row)
         if pattern not in encoded:
-            encoded[pattern] = json.dumps({str(i): tag for i, tag in enumerate(row.tolist())})
+            encoded[pattern] = json.dumps({str(i): tag for i, tag in enumerate(row)})
         out.append(encoded[pattern])
     return out
 
