@@ -80,3 +80,13 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 def empty_output(table: str) -> pd.DataFrame:
     """A run without rows (no games, bootstrap): the contract's columns and dtypes, no rows."""
     return conform(pd.DataFrame({name: [] for name in contract(table).column_names}), table)
+
+
+def stamp_and_hash(out: pd.DataFrame, run: RunInfo, hash_fields: Sequence[str]) -> pd.DataFrame:
+    """The audit columns every Phase 4 row carries: processed_at = created_at = the run's stamp, and
+    data_hash over the table's metric fields (so unchanged inputs give an unchanged hash)."""
+    stamp = run_timestamp(run)
+    out["processed_at"] = stamp
+    out["created_at"] = stamp
+    out["data_hash"] = data_hashes(out, hash_fields)
+    return out

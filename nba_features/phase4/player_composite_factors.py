@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from nba_features.contracts import contract
-from nba_features.phase4.common import data_hashes, empty_output, output_dates, run_timestamp, sha16
+from nba_features.phase4.common import empty_output, output_dates, sha16, stamp_and_hash
 from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
@@ -779,10 +779,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         "; ".join(part for part in (flags, history) if part) or None
         for flags, history in zip(flagged_names(early, "; "), short_history)
     ]
-    stamp = run_timestamp(run)
-    out["processed_at"] = stamp
-    out["created_at"] = stamp
-    out["data_hash"] = data_hashes(out, HASH_FIELDS)
+    stamp_and_hash(out, run, HASH_FIELDS)
     return out[contract(TABLE).column_names]
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from nba_features.contracts import contract
-from nba_features.phase4.common import data_hashes, empty_output, output_dates, run_timestamp, sha16
+from nba_features.phase4.common import empty_output, output_dates, sha16, stamp_and_hash
 from nba_features.phase4.player_composite_factors import (
     DatedEvents,
     as_flag,
@@ -560,10 +560,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         f"Only {count} games played, need {PREFERRED_MIN_GAMES} minimum" if early else None
         for count, early in zip(out["games_played_season"], out["early_season_flag"])
     ]
-    stamp = run_timestamp(run)
-    out["processed_at"] = stamp
-    out["created_at"] = stamp
-    out["data_hash"] = data_hashes(out, HASH_FIELDS)
+    stamp_and_hash(out, run, HASH_FIELDS)
     return out[contract(TABLE).column_names]
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from nba_features.phase4.common import conform, data_hashes, empty_output, output_dates, run_timestamp
+from nba_features.phase4.common import conform, empty_output, output_dates, stamp_and_hash
 from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_starts
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
@@ -369,10 +369,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         None if games >= SAMPLE_GAMES else f"{games} of {SAMPLE_GAMES} games in the sample (minimum {minimum} on day {day})"
         for games, minimum, day in zip(n, rows["minimum_games"], rows["days_into_season"])
     ]
-    stamp = run_timestamp(run)
-    out["processed_at"] = stamp
-    out["created_at"] = stamp
-    out["data_hash"] = data_hashes(out, HASH_FIELDS)
+    stamp_and_hash(out, run, HASH_FIELDS)
     return conform(out.sort_values(["analysis_date", "team_abbr"]).reset_index(drop=True), TABLE)
 
 
