@@ -13,7 +13,8 @@ then measures, and prints as a markdown table and writes as JSON:
 4. the median time per asset per date (and per stage: upstream lookup, extracts, transform, write, checks);
 5. the floor: one read through the warehouse of every input column the chain's extracts read for the
    last season, each table once over the union of the extracts' bounds; and chain / floor;
-6. a single-date daily run through Dagster end to end (instance, `phase4_job` run, checks), wall time;
+6. a single-date daily run through Dagster end to end, wall time: a new process (as a run worker) that loads
+   the code location, opens a fresh SQLite instance and runs `phase4_job` for the date with its checks;
    with `--dagster-range`, a whole-season range run through Dagster too (Dagster's overhead on top of
    the chain is mostly its event log: one event per partition and check evaluation);
 7. peak RSS of the seeding process and of the benchmark process.
@@ -66,6 +67,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=PROJECT_ROOT / "bench" / "results.json", help="where to write the JSON")
     parser.add_argument("--workdir", type=Path, default=None, help="directory for the warehouse and Dagster home (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    # the daily run's own process (started by the benchmark, with its environment)
+    parser.add_argument("--daily-run-in-this-process", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.seasons < 1 or args.sample_dates < 1 or args.no_game_samples < 0 or (args.days is not None and args.days < 1):
         parser.error("--seasons, --sample-dates and --days must be positive, --no-game-samples >= 0")
@@ -103,7 +106,7 @@ def seed(seasons: int, start_season: int) -> dict:
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "nba_features.cli", "seed", "--seasons", str(seasons), "--start-season", str(start_season)],
-        cwd=PROJECT_ROOT, env=os.environ.copy(), capture_output=True, text=True,
+        cwd=PROJECT_ROOT, env=os.environ.copy(), capture_output=True, text=True, check=False,
     )
     seconds = time.perf_counter() - started
     if completed.returncode:
@@ -144,7 +147,7 @@ def run_asset(table, warehouse, dates: list[dt.date], run_id: str) -> dict:
     record_failures(warehouse, failed, table=table.table, run_id=run_id)
     t5 = clock()
     stages = dict(zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)))
-    return {**stages, "total": t5 - t0, "rows": int(len(frame)), "check_outcomes": len(outcomes), "failed_checks": len(failed)}
+    return {**stages, "total": t5 - t0, "rows": len(frame), "check_outcomes": len(outcomes), "failed_checks": len(failed)}
 
 
 def run_chain(warehouse, dates: list[dt.date], run_id: str) -> dict:
@@ -168,19 +171,17 @@ def season_calendar(warehouse, days: int | None) -> list[dict]:
     from nba_features.partitions import date_range
 
     games = warehouse.query(
-        "SELECT season_year, game_date, COUNT(*) AS games FROM nba_reference.nba_schedule "
-        "WHERE game_date BETWEEN @first AND @last GROUP BY season_year, game_date",
+        "SELECT DISTINCT season_year, game_date FROM nba_reference.nba_schedule WHERE game_date BETWEEN @first AND @last",
         {"first": dt.date(1900, 1, 1), "last": dt.date(2999, 12, 31)},
     )
     seasons = []
     for season_year, rows in sorted(games.groupby("season_year"), key=lambda item: item[0]):
-        game_dates = sorted(rows["game_date"].dt.date)
-        dates = date_range(game_dates[0], game_dates[-1])
+        game_dates = set(rows["game_date"].dt.date)
+        dates = date_range(min(game_dates), max(game_dates))
         if days is not None:
             dates = dates[:days]
-        with_games = [d for d in dates if d in set(game_dates)]
-        seasons.append({"season_year": int(season_year), "dates": dates, "game_dates": with_games,
-                        "no_game_dates": [d for d in dates if d not in set(game_dates)]})
+        seasons.append({"season_year": int(season_year), "dates": dates, "game_dates": [d for d in dates if d in game_dates],
+                        "no_game_dates": [d for d in dates if d not in game_dates]})
     return seasons
 
 
@@ -236,7 +237,7 @@ def measure_floor(warehouse, season_start: dt.date, season_end: dt.date) -> dict
             arrow_seconds = time.perf_counter() - started
         total += seconds
         arrow_total += arrow_seconds
-        tables[source] = {"rows": int(len(frame)), "columns": len(entry["columns"]), "from": entry["first"].isoformat(),
+        tables[source] = {"rows": len(frame), "columns": len(entry["columns"]), "from": entry["first"].isoformat(),
                           "to": entry["last"].isoformat(), "seconds": round(seconds, 3), "arrow_seconds": round(arrow_seconds, 3)}
     return {"seconds": round(total, 3), "arrow_seconds": round(arrow_total, 3), "tables": tables}
 
@@ -254,8 +255,21 @@ def _definitions():
     return defs
 
 
-def dagster_daily(day: dt.date, dagster_home: Path) -> dict:
-    """`phase4_job` for one partition through Dagster in-process on a fresh SQLite instance."""
+def dagster_daily(day: dt.date) -> dict:
+    """`phase4_job` for one partition in a new process, as a run worker does it: interpreter start, code
+    location import, a fresh SQLite instance, the run and its checks. `seconds` is the whole process."""
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, __file__, "--daily-run-in-this-process", day.isoformat()],
+        cwd=PROJECT_ROOT, env=os.environ.copy(), capture_output=True, text=True, check=False,
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode:
+        raise RuntimeError(f"the daily run failed:\n{completed.stdout}\n{completed.stderr}")
+    return {"date": day.isoformat(), "seconds": round(seconds, 2), **json.loads(completed.stdout.splitlines()[-1])}
+
+
+def daily_run_in_this_process(day: dt.date, dagster_home: Path) -> dict:
     started = time.perf_counter()
     import dagster as dg
 
@@ -270,9 +284,10 @@ def dagster_daily(day: dt.date, dagster_home: Path) -> dict:
     events = result.all_events
     checks = [e for e in events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     return {
-        "date": day.isoformat(), "success": result.success, "seconds": round(finished - imported, 2),
-        "import_seconds": round(imported - started, 2), "events": len(events), "check_evaluations": len(checks),
+        "success": result.success, "import_seconds": round(imported - started, 2),
+        "instance_and_run_seconds": round(finished - imported, 2), "events": len(events), "check_evaluations": len(checks),
         "failed_checks": sum(not e.event_specific_data.passed for e in checks), "run_id": result.run_id,
+        "peak_rss_mb": round(_rss_mb(resource.RUSAGE_SELF), 1),
     }
 
 
@@ -334,8 +349,8 @@ def markdown(results: dict) -> str:
         f"(CPU {rng['season_cpu_seconds']:.1f} s) | {verdict('range_season_seconds')} |",
         f"| 2 | range mode, every season (full backfill) | {rng['all_seasons_seconds']:.1f} s "
         f"({by_season}) | |",
-        f"| 2 | per-date mode, season {rng['season_year']} (estimated from {per_date['sampled_game_dates']} game dates "
-        f"+ {per_date['sampled_no_game_dates']} no-game dates) | {per_date['season_seconds_estimated']:.1f} s | |",
+        f"| 2 | per-date mode, season {rng['season_year']} (estimated from {per_date['sampled_game_dates']} game date(s) "
+        f"+ {per_date['sampled_no_game_dates']} date(s) without games) | {per_date['season_seconds_estimated']:.1f} s | |",
         f"| 2 | per-date / range | {per_date['per_date_over_range_ratio']:.1f}x | |",
         f"| 3 | per-date chain, median: first season {growth['first_season_year']} / second / last {growth['last_season_year']} "
         f"| {growth['first_season_median_seconds']:.2f} / {growth['second_season_median_seconds']:.2f} / "
@@ -350,8 +365,9 @@ def markdown(results: dict) -> str:
         f"| 5 | floor: every input column read once (warehouse → pandas) | {floor['seconds']:.2f} s "
         f"(DuckDB → Arrow only: {floor['arrow_seconds']:.2f} s) | |",
         f"| 5 | range-mode chain / floor | {floor['chain_over_floor_ratio']:.1f}x | {verdict('chain_over_floor_ratio')} |",
-        f"| 6 | Dagster daily run, {daily['date']} (instance + run + {daily['check_evaluations']} check evaluations) "
-        f"| {daily['seconds']:.1f} s (+ {daily['import_seconds']:.1f} s loading the code location) | {verdict('dagster_daily_seconds')} |",
+        f"| 6 | Dagster daily run, {daily['date']}, in a new process (code location import {daily['import_seconds']:.1f} s, "
+        f"instance + run + {daily['check_evaluations']} check evaluations {daily['instance_and_run_seconds']:.1f} s) "
+        f"| {daily['seconds']:.1f} s | {verdict('dagster_daily_seconds')} |",
     ]
     if results.get("dagster_range"):
         dr = results["dagster_range"]
@@ -366,6 +382,9 @@ def markdown(results: dict) -> str:
 # -------------------------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
+    if args.daily_run_in_this_process:
+        print(json.dumps(daily_run_in_this_process(args.daily_run_in_this_process, Path(os.environ["DAGSTER_HOME"]))))
+        return 0
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="nba_features_bench_"))
     dagster_home = workdir / "dagster_home"
     dagster_home.mkdir(parents=True, exist_ok=True)
@@ -380,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "NBA_FEATURES_FIRST_DATE": f"{args.start_season}-10-01",
     })
     _instance_config(dagster_home)
-    run_id = f"bench-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}"
+    run_id = f"bench-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"
     try:
         results = measure(args, workdir, dagster_home, run_id)
     finally:
@@ -419,16 +438,14 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
     last_range = range_runs[-1]
     rss_after["range_mode"] = round(_rss_mb(resource.RUSAGE_SELF), 1)
 
-    # 2-4. per-date mode: the same relative positions in every measured season
-    def sample(season: dict) -> tuple[list[dict], list[dict]]:
-        game = per_date_samples(warehouse, _spread(season["game_dates"], args.sample_dates), run_id)
-        no_game = per_date_samples(warehouse, _spread(season["no_game_dates"], args.no_game_samples), run_id) if args.no_game_samples else []
-        return game, no_game
-
-    last_game, last_no_game = sample(last)
-    # with fewer than three seasons some of these are the same season: measured once
-    first_game = sample(first)[0] if first is not last else last_game
-    second_game = sample(second)[0] if second is not last and second is not first else (last_game if second is last else first_game)
+    # 2-4. per-date mode: game dates at the same relative positions in each measured season (with fewer
+    # than three seasons, a season is measured once); dates without games in the last season only
+    game_samples: dict[int, list[dict]] = {}
+    for season in (last, first, second):
+        if season["season_year"] not in game_samples:
+            game_samples[season["season_year"]] = per_date_samples(warehouse, _spread(season["game_dates"], args.sample_dates), run_id)
+    last_game, first_game, second_game = (game_samples[s["season_year"]] for s in (last, first, second))
+    last_no_game = per_date_samples(warehouse, _spread(last["no_game_dates"], args.no_game_samples), run_id) if args.no_game_samples else []
     print("per-date samples done", file=sys.stderr)
     rss_after["per_date_mode"] = round(_rss_mb(resource.RUSAGE_SELF), 1)
     mean_game = statistics.mean(s["seconds"] for s in last_game)
@@ -449,7 +466,7 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
 
     # 6. Dagster: a daily run (the middle game date of the last season), optionally a season range
     daily_date = _spread(last["game_dates"], 1)[0]
-    daily = dagster_daily(daily_date, dagster_home)
+    daily = dagster_daily(daily_date)
     print(f"dagster daily: {daily['seconds']:.1f}s", file=sys.stderr)
     rss_after["dagster_daily"] = round(_rss_mb(resource.RUSAGE_SELF), 1)
     ranged = None
@@ -460,7 +477,7 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
 
     results = {
         "command": "python bench/run.py " + " ".join(sys.argv[1:]),
-        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seasons": args.seasons,
         "start_season": args.start_season,
         "days_per_season": args.days,
@@ -505,6 +522,7 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
             "seed_process": seeded["peak_rss_mb"],
             "bench_process": round(_rss_mb(resource.RUSAGE_SELF), 1),
             "bench_process_after": rss_after,
+            "dagster_daily_process": daily["peak_rss_mb"],
         },
     }
     results["peak_rss_mb"]["max"] = max(results["peak_rss_mb"]["seed_process"], results["peak_rss_mb"]["bench_process"])

@@ -125,7 +125,7 @@ SCHEDULE_SQL = f"""
 -- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date]: a date's season started at most
 -- {SEASON_LOOKBACK_DAYS} days before it; covers each team's final games of the 365 days before D
 -- (games_expected) and the tip-off times of D's games (BettingPros pre-tip-off guard)
-SELECT game_id, game_date, season_year, season_type, home_team_tricode, away_team_tricode, game_status, tipoff_time
+SELECT game_id, game_date, season_year, home_team_tricode, away_team_tricode, game_status, tipoff_time
 FROM {SCHEDULE_TABLE}
 WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY) AND @end_date
 """

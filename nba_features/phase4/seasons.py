@@ -18,7 +18,7 @@ SEASON_LOOKBACK_DAYS = 400
 
 SCHEDULE_SQL = """
 -- bound: [start_date - 400 days, end_date]: the current season's start and its games
-SELECT game_id, game_date, season_year, season_type, home_team_tricode, away_team_tricode, game_status
+SELECT game_id, game_date, season_year, home_team_tricode, away_team_tricode, game_status
 FROM nba_reference.nba_schedule
 WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @end_date
 """

@@ -56,12 +56,16 @@ class CheckInputs:
 
     def skip_reason(self, day: dt.date) -> str | None:
         """Why a date has nothing to judge (no games, bootstrap), or None."""
-        info = self.day(day)
-        if info["games_scheduled"] == 0:
-            return "no games scheduled"
-        if bool(info["is_bootstrap"]):
-            return "bootstrap day (first 14 days of the season)"
-        return None
+        reasons = self.cached("skip_reasons", dict)  # every check asks for every date: worked out once per date
+        if day not in reasons:
+            info = self.day(day)
+            if info["games_scheduled"] == 0:
+                reasons[day] = "no games scheduled"
+            elif bool(info["is_bootstrap"]):
+                reasons[day] = "bootstrap day (first 14 days of the season)"
+            else:
+                reasons[day] = None
+        return reasons[day]
 
 
 @dataclass(frozen=True)

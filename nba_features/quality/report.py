@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from nba_features.contracts.features import FEATURES
@@ -65,6 +67,15 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+def _all_indices(arrays: pd.Series) -> pd.Series:
+    """Every index of every row's array, as explode().dropna().astype(int) gives them; stored arrays (lists of
+    ints) are flattened in C, without explode's Series of objects: the trailing check builds a report per date."""
+    try:
+        return pd.Series(np.fromiter(itertools.chain.from_iterable(arrays.tolist()), dtype=np.int64))
+    except TypeError:  # a NULL array or element
+        return arrays.explode().dropna().astype(int)
+
+
 def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> ContaminationReport:
     """Pure: the three tiers and the monthly breakdown from feature-store rows of the window."""
     placeholders = 0
@@ -104,7 +115,7 @@ def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Contaminat
             "flag": "!!!" if pct > MONTH_ALERT_PCT else "!" if pct > MONTH_WARN_PCT else "",
         })
 
-    exploded = rows["default_feature_indices"].explode().dropna().astype(int)
+    exploded = _all_indices(rows["default_feature_indices"])
     counts = exploded.value_counts().sort_index().sort_values(ascending=False, kind="stable")  # ties: lower index first
     for index, count in counts.head(TOP_FEATURES).items():
         feature = FEATURES[index]

@@ -187,7 +187,7 @@ def injury(player, team, status, day=D, at="2024-01-20 17:00") -> dict:
 def schedule_row(day, away, home, status=3, tipoff=None) -> dict:
     return {
         "game_id": game_id(day, away, home), "game_date": day, "season_year": 2023 if day >= SEASON_START else 2022,
-        "season_type": "Regular Season", "home_team_tricode": home, "away_team_tricode": away, "game_status": status,
+        "home_team_tricode": home, "away_team_tricode": away, "game_status": status,
         "tipoff_time": tipoff if tipoff is not None else pd.Timestamp(day, tz="UTC") + pd.Timedelta(hours=24, minutes=30),
     }  # fmt: skip
 
