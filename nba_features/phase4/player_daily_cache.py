@@ -94,24 +94,26 @@ HASH_FIELDS = (
 )  # fmt: skip
 
 PLAYER_GAMES_SQL = f"""
--- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date): a date's season started at most
--- {SEASON_LOOKBACK_DAYS} days before it, so this holds every game of the season before each date
--- (season-to-date scoring, completeness windows, the 30-day roster expansion); outcome rows dated
+-- bound: [season_start, end_date): season_start = the first game of start_date's season (at most
+-- {SEASON_LOOKBACK_DAYS} days before it), or start_date - {ROSTER_EXPANSION_DAYS} days if earlier: every game of the
+-- season before each date (season-to-date scoring, completeness windows) and the 30-day roster
+-- expansion, which may look back across a season start; outcome rows dated
 -- end_date or later are never used (decision 1: game_date < D)
 SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, season_year,
        points, minutes_played, usage_rate, ts_pct, fg_makes, assisted_fg_makes,
        is_active, is_dnp, data_hash, processed_at
 FROM {PLAYER_GAMES_TABLE}
-WHERE game_date >= DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY)
+WHERE game_date >= @season_start
   AND game_date < @end_date
 """
 
 TEAM_OFFENSE_SQL = f"""
--- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date): covers the season before each date,
--- in which a team's last 10 games are taken (outcome rows, decision 1: game_date < D)
+-- bound: [season_start, end_date): season_start = the first game of start_date's season, so this
+-- covers the season before each date, in which a team's last 10 games are taken (outcome rows,
+-- decision 1: game_date < D)
 SELECT team_abbr, game_id, game_date, season_year, pace, offensive_rating, data_hash, processed_at
 FROM {TEAM_OFFENSE_TABLE}
-WHERE game_date >= DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY)
+WHERE game_date >= @season_start
   AND game_date < @end_date
 """
 
@@ -572,7 +574,10 @@ SPEC = Phase4Table(
         "fatigue context, shot-zone tendencies and multi-window completeness per player."
     ),
     extracts=(
-        Extract("player_games", PLAYER_GAMES_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=PLAYER_GAMES_TABLE),
+        Extract(
+            "player_games", PLAYER_GAMES_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=PLAYER_GAMES_TABLE,
+            min_lookback_days=ROSTER_EXPANSION_DAYS,
+        ),
         Extract("team_offense", TEAM_OFFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=TEAM_OFFENSE_TABLE),
         Extract("player_context", PLAYER_CONTEXT_SQL, lookback_days=0, source_table=PLAYER_CONTEXT_TABLE),
         Extract("shot_zones", SHOT_ZONE_SQL, lookback_days=0, source_table=SHOT_ZONE_TABLE),

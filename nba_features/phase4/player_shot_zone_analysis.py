@@ -73,8 +73,8 @@ MAKES_WITHIN = (
 )
 
 PLAYER_GAMES_SQL = f"""
--- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date): a date's season started at most
--- {SEASON_LOOKBACK_DAYS} days before it, so this holds every box score of the season before each
+-- bound: [season_start, end_date): season_start = the first game of start_date's season (at most
+-- {SEASON_LOOKBACK_DAYS} days before it), so this holds every box score of the season before each
 -- date (the last 20 qualifying games, the player's latest team); outcome rows dated end_date or
 -- later are never used for any date of the run (decision 1: game_date < D). Every row is read,
 -- inactive and DNP rows included: completeness counts box scores, the windows filter in the transform.
@@ -82,7 +82,7 @@ SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, is_act
        minutes_played, fg_attempts, {", ".join(COUNT_COLUMNS)},
        data_hash, processed_at
 FROM {SOURCE_TABLE}
-WHERE game_date >= DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY)
+WHERE game_date >= @season_start
   AND game_date < @end_date
 """
 

@@ -11,16 +11,36 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from nba_features.warehouse.base import Warehouse
+
 BOOTSTRAP_DAYS = 14
 
 # Bound of the schedule extract: a date's season started at most this long before it.
 SEASON_LOOKBACK_DAYS = 400
+SCHEDULE_TABLE = "nba_reference.nba_schedule"
 
 SCHEDULE_SQL = """
 -- bound: [start_date - 400 days, end_date]: the current season's start and its games
 SELECT game_id, game_date, season_year, home_team_tricode, away_team_tricode, game_status
 FROM nba_reference.nba_schedule
 WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @end_date
+"""
+
+# The season-bounded extracts read `game_date >= @season_start`: a season's windows never reach into
+# the previous season, so reading the 400 days before the run would only add last season's rows, which
+# every transform drops. Without this, a late-season date read almost two seasons and a first-season
+# date one (bench/RESULTS.md, history growth).
+SEASON_START_PARAMETER = "season_start"
+SEASON_START_SQL = """
+-- bound: [start_date - 400 days, start_date]: the season containing start_date started at most 400 days
+-- before it; an older season's minimum here is clipped to the window, so the result is never earlier
+SELECT MAX(first_game) AS season_start
+FROM (
+  SELECT season_year, MIN(game_date) AS first_game
+  FROM nba_reference.nba_schedule
+  WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @start_date
+  GROUP BY season_year
+)
 """
 
 
@@ -54,3 +74,12 @@ def season_frame(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFra
     counts = schedule.groupby("game_date").size() if not schedule.empty else pd.Series(dtype="int64")
     frame["games_scheduled"] = frame["date"].map(counts).fillna(0).astype("int64")
     return frame.reset_index(drop=True)
+
+
+def season_start_of(warehouse: Warehouse, day: dt.date) -> dt.date:
+    """The first game date of the season `day` belongs to (as `season_frame` assigns it), or
+    `day - SEASON_LOOKBACK_DAYS` when the schedule knows no season start in that window."""
+    found = warehouse.query(SEASON_START_SQL, {"start_date": day})["season_start"]
+    if found.empty or pd.isna(found.iloc[0]):
+        return day - dt.timedelta(days=SEASON_LOOKBACK_DAYS)
+    return pd.Timestamp(found.iloc[0]).date()

@@ -56,16 +56,16 @@ COUNT_COLUMNS = (
 MEAN_COLUMNS = ("defensive_rating", "opponent_pace")  # simple means of the non-NULL game values
 
 TEAM_DEFENSE_SQL = f"""
--- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date): a date's season started at most
--- {SEASON_LOOKBACK_DAYS} days before it, so this covers every game of the season before each date
--- (the last 15 games) and the league window [D - 30, D); outcome rows dated end_date or later are
--- never used for any date of the run (decision 1: game_date < D).
+-- bound: [season_start, end_date): season_start = the first game of start_date's season (at most
+-- {SEASON_LOOKBACK_DAYS} days before it), or start_date - {LEAGUE_WINDOW_DAYS} days if earlier: every game of the season
+-- before each date (the last 15 games) and the league window [D - {LEAGUE_WINDOW_DAYS}, D); outcome rows dated
+-- end_date or later are never used for any date of the run (decision 1: game_date < D).
 SELECT defending_team_abbr, game_id, game_date,
        {", ".join(COUNT_COLUMNS)},
        {", ".join(MEAN_COLUMNS)},
        data_hash, processed_at
 FROM {SOURCE_TABLE}
-WHERE game_date >= DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY)
+WHERE game_date >= @season_start
   AND game_date < @end_date
 """
 
@@ -381,7 +381,10 @@ SPEC = Phase4Table(
         "(pooled FG% allowed, per-game volume, blocks) against the league over [D-30, D)."
     ),
     extracts=(
-        Extract("team_defense", TEAM_DEFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE),
+        Extract(
+            "team_defense", TEAM_DEFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE,
+            min_lookback_days=LEAGUE_WINDOW_DAYS,
+        ),
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table="nba_reference.nba_schedule"),
     ),
     transform=transform,

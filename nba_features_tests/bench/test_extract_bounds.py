@@ -4,7 +4,9 @@ parameters, on both sides: BigQuery prunes partitions, and a run's cost does not
 Covered: every Extract of every Phase 4 table, every module-level `*_SQL` query of nba_features.quality
 (the check queries) and of nba_features.phase4.seasons, and the upstream lookup of the assets
 (`upstream_materialized`, built at run time: recorded from a real DuckDB warehouse). Each Extract's
-stated `lookback_days` must be the INTERVAL of its lower bound, and its upper bound must be @end_date.
+stated `lookback_days` must be the INTERVAL of its lower bound, and its upper bound must be @end_date;
+a season-bounded extract's lower bound is @season_start, at most SEASON_LOOKBACK_DAYS = its lookback_days
+before @start_date (test_season_bounded_extracts.py checks the value and that nothing changes).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from nba_features.phase4.assets import upstream_materialized
 from nba_features.phase4.registry import RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
 
-EXTRACT_PARAMETERS = {"start_date", "end_date"}
+EXTRACT_PARAMETERS = {"start_date", "end_date", seasons.SEASON_START_PARAMETER}
 
 
 def _date_parameter(node: exp.Expression) -> tuple[str, int] | None:
@@ -141,7 +143,11 @@ def test_extract_prunes_partitions_and_states_its_lookback(name):
     for table, column, select in reads:
         lower, upper = partition_bounds(select, column)
         assert lower and upper, f"{name}: {table}.{column} needs a lower and an upper bound on date parameters"
-        assert lower == [("start_date", extract.lookback_days)], (
+        stated = (
+            [(seasons.SEASON_START_PARAMETER, 0)] if extract.season_bounded else [("start_date", extract.lookback_days)]
+        )
+        assert not extract.season_bounded or extract.lookback_days == seasons.SEASON_LOOKBACK_DAYS, name
+        assert lower == stated, (
             f"{name}: lower bound {lower} on {table}.{column} does not match lookback_days={extract.lookback_days}"
         )
         assert upper == [("end_date", 0)], f"{name}: upper bound {upper} on {table}.{column} must be @end_date"
