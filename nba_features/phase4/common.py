@@ -34,30 +34,30 @@ def sha16(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def canonical_text(series: pd.Series) -> pd.Series:
-    """Values as text for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
+def field_texts(field: str, series: pd.Series) -> list[str]:
+    """'field:value' per row for data_hash: dates ISO, floats repr, integers and booleans plain, NULL 'NULL'.
 
-    Built from Python values in one pass per column (not a lambda per value): a season range hashes
-    millions of values.
+    Built with one C-level map per column (`'field:%r' % value`), not a call per value: a season range
+    hashes millions of values.
     """
-    if pd.api.types.is_datetime64_any_dtype(series) and series.dt.tz is not None:
-        text = series.dt.strftime("%Y-%m-%d")
-    elif pd.api.types.is_datetime64_any_dtype(series):
-        text = pd.Series(series.to_numpy(dtype="datetime64[D]").astype(str), index=series.index, dtype="object")
+    if pd.api.types.is_datetime64_any_dtype(series):
+        naive = series.dt.tz_localize(None) if series.dt.tz is not None else series  # the wall date, as strftime
+        values, template = naive.to_numpy(dtype="datetime64[D]").astype(str).tolist(), f"{field}:%s"
     elif pd.api.types.is_float_dtype(series):
-        floats = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
-        text = pd.Series(list(map(repr, floats)), index=series.index, dtype="object")
-    else:  # integers, booleans (str(True) == 'True'), text; NULLs are replaced below
-        text = pd.Series(list(map(str, series.tolist())), index=series.index, dtype="object")
-    return text.where(series.notna(), "NULL")
+        values, template = series.to_numpy(dtype="float64", na_value=np.nan).tolist(), f"{field}:%r"
+    else:  # integers, booleans (str(True) == 'True'), text
+        values, template = series.tolist(), f"{field}:%s"
+    texts = list(map(template.__mod__, values))
+    for row in np.flatnonzero(series.isna().to_numpy()):
+        texts[row] = f"{field}:NULL"
+    return texts
 
 
 def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> list[str]:
     """Per row: first 16 hex chars of SHA-256 over the sorted 'field:value' pairs, '|'-joined."""
     if frame.empty:
         return []
-    # map() over str methods: the per-value work stays in C (a season range hashes millions of values)
-    parts = [list(map(f"{field}:".__add__, canonical_text(frame[field]).tolist())) for field in sorted(fields)]
+    parts = [field_texts(field, frame[field]) for field in sorted(fields)]
     return list(map(sha16, map("|".join, zip(*parts))))
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from nba_features.contracts.features import FEATURES, VARIANCE_MONITORED_INDICES
 from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOutcome, Severity
-from nba_features.quality.report import build_report
+from nba_features.quality.report import DailyTiers
 
 UPSTREAM_PHASE4 = ("team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache")
 
@@ -136,11 +136,6 @@ def _history_mask(inputs: CheckInputs, first: dt.date, last: dt.date) -> np.ndar
     the run."""
     days = inputs.cached("history_days", lambda: _history(inputs)["day"].to_numpy(dtype="datetime64[D]"))
     return (days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))
-
-
-def _history_window(inputs: CheckInputs, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """The rows of `_history` with first <= day <= last, in their order."""
-    return _history(inputs)[_history_mask(inputs, first, last)]
 
 
 def _history_values(inputs: CheckInputs, column: str) -> np.ndarray:
@@ -272,12 +267,12 @@ def _drift(inputs, day, rows):
 def _trailing_contamination(inputs, day, rows):
     limit = THRESHOLDS["contamination_tier1_max_pct"]
     start = day - dt.timedelta(days=THRESHOLDS["contamination_window_days"] - 1)
-    report = build_report(_history_window(inputs, start, day), start, day)
-    top = ", ".join(f"{f['name']} {f['pct_of_rows']}%" for f in report.top_defaulted_features[:3])
+    window = inputs.cached("daily_tiers", lambda: DailyTiers.of(_history(inputs))).window(start, day)
+    top = ", ".join(f"{f['name']} {f['pct_of_rows']}%" for f in window["top_defaulted_features"][:3])
     return (
-        report.tier1_pct <= limit, report.tier1_pct, f"<= {limit}%",
-        f"tier 1 {report.tier1_pct}% / tier 2 {report.tier2_pct}% over {start}..{day}; top defaulted: {top or 'none'}",
-        {"tier2_pct": report.tier2_pct, "rows": report.total_rows},
+        window["tier1_pct"] <= limit, window["tier1_pct"], f"<= {limit}%",
+        f"tier 1 {window['tier1_pct']}% / tier 2 {window['tier2_pct']}% over {start}..{day}; top defaulted: {top or 'none'}",
+        {"tier2_pct": window["tier2_pct"], "rows": window["total_rows"]},
     )
 
 

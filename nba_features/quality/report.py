@@ -67,46 +67,75 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def _all_indices(arrays: pd.Series) -> pd.Series:
-    """Every index of every row's array, as explode().dropna().astype(int) gives them; stored arrays (lists of
-    ints) are flattened in C, without explode's Series of objects: the trailing check builds a report per date."""
+def _default_indices(arrays: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(row position, feature index) for every index of every row's default_feature_indices array; NULL
+    arrays and elements are left out. Stored arrays (lists of ints) are flattened in C."""
+    values = arrays.tolist()
     try:
-        return pd.Series(np.fromiter(itertools.chain.from_iterable(arrays.tolist()), dtype=np.int64))
+        indices = np.fromiter(itertools.chain.from_iterable(values), dtype=np.int64)
+        positions = np.repeat(np.arange(len(values)), [len(v) for v in values])
     except TypeError:  # a NULL array or element
-        return arrays.explode().dropna().astype(int)
+        exploded = pd.Series(values, dtype=object).explode().dropna()
+        indices, positions = exploded.to_numpy(dtype=np.int64), exploded.index.to_numpy(dtype=np.int64)
+    return positions, indices
+
+
+def _row_tiers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per row: required defaults, tier 1 (a required feature defaulted), tier 2 (only optional ones), ready."""
+    required = rows["required_default_count"].fillna(rows["default_feature_count"]).fillna(0)
+    tier1 = required > 0
+    return pd.DataFrame({
+        "required": required,
+        "tier1": tier1,
+        "tier2": (rows["default_feature_count"].fillna(0) > 0) & ~tier1,
+        "ready": rows["is_quality_ready"].fillna(False).astype(bool),
+    })  # fmt: skip
+
+
+def _top_defaulted(counts: np.ndarray, total: int) -> list[dict]:
+    """Tier 3 from per-feature default counts: most defaulted first, ties by the lower index."""
+    order = [int(i) for i in np.argsort(-counts, kind="stable") if counts[i] > 0][:TOP_FEATURES]
+    return [
+        {
+            "index": index, "name": FEATURES[index].name, "category": FEATURES[index].category,
+            "gate": "REQUIRED" if FEATURES[index].required else "optional", "rows": int(counts[index]),
+            "pct_of_rows": _pct(int(counts[index]), total),
+        }  # fmt: skip
+        for index in order
+    ]
+
+
+def _without_placeholders(rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    if "data_source" not in rows.columns:
+        return rows, 0
+    is_placeholder = rows["data_source"] == "early_season"
+    placeholders = int(is_placeholder.sum())
+    return (rows[~is_placeholder] if placeholders else rows), placeholders
 
 
 def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> ContaminationReport:
     """Pure: the three tiers and the monthly breakdown from feature-store rows of the window."""
-    placeholders = 0
-    if "data_source" in rows.columns:
-        is_placeholder = rows["data_source"] == "early_season"
-        placeholders = int(is_placeholder.sum())
-        if placeholders:
-            rows = rows[~is_placeholder]
+    rows, placeholders = _without_placeholders(rows)
     total = len(rows)
     report = ContaminationReport(start=start.isoformat(), end=end.isoformat(), total_rows=total, bootstrap_placeholder_rows=placeholders)
     if not total:
         return report
-    required = rows["required_default_count"].fillna(rows["default_feature_count"]).fillna(0)
-    contaminated = required > 0
-    ready = rows["is_quality_ready"].fillna(False).astype(bool)
-    optional_only = (rows["default_feature_count"].fillna(0) > 0) & ~contaminated
-    report.tier1_rows = int(contaminated.sum())
+    tiers = _row_tiers(rows)
+    report.tier1_rows = int(tiers["tier1"].sum())
     report.tier1_pct = _pct(report.tier1_rows, total)
     report.clean_rows = total - report.tier1_rows
     report.clean_pct = _pct(report.clean_rows, total)
-    report.avg_required_defaults = round(float(required.mean()), 2)
-    report.quality_ready_rows = int(ready.sum())
+    report.avg_required_defaults = round(float(tiers["required"].mean()), 2)
+    report.quality_ready_rows = int(tiers["ready"].sum())
     report.quality_ready_pct = _pct(report.quality_ready_rows, total)
-    report.tier2_rows = int(optional_only.sum())
+    report.tier2_rows = int(tiers["tier2"].sum())
     report.tier2_pct = _pct(report.tier2_rows, total)
     report.avg_quality_score = round(float(rows["feature_quality_score"].mean()), 2)
 
-    # "YYYY-MM" by numpy month truncation, not strftime: the trailing-window check builds one report per date
+    # "YYYY-MM" by numpy month truncation, not strftime
     game_dates = pd.to_datetime(rows["game_date"], cache=False)
     month = pd.Series(game_dates.to_numpy().astype("datetime64[M]").astype(str), index=rows.index).where(game_dates.notna())
-    for name, group in pd.DataFrame({"month": month, "req": contaminated, "ready": ready}).groupby("month"):
+    for name, group in pd.DataFrame({"month": month, "req": tiers["tier1"], "ready": tiers["ready"]}).groupby("month"):
         n, req = len(group), int(group["req"].sum())
         pct = _pct(req, n)
         report.monthly.append({
@@ -115,15 +144,51 @@ def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Contaminat
             "flag": "!!!" if pct > MONTH_ALERT_PCT else "!" if pct > MONTH_WARN_PCT else "",
         })
 
-    exploded = _all_indices(rows["default_feature_indices"])
-    counts = exploded.value_counts().sort_index().sort_values(ascending=False, kind="stable")  # ties: lower index first
-    for index, count in counts.head(TOP_FEATURES).items():
-        feature = FEATURES[index]
-        report.top_defaulted_features.append({
-            "index": int(index), "name": feature.name, "category": feature.category,
-            "gate": "REQUIRED" if feature.required else "optional", "rows": int(count), "pct_of_rows": _pct(int(count), total),
-        })
+    _, indices = _default_indices(rows["default_feature_indices"])
+    report.top_defaulted_features = _top_defaulted(np.bincount(indices, minlength=len(FEATURES)), total)
     return report
+
+
+@dataclass(frozen=True)
+class DailyTiers:
+    """Per game date of some feature-store rows (placeholders left out): rows, tier-1 and tier-2 rows, and
+    how many rows defaulted each feature. A window's tiers are sums over its days, so the trailing-window
+    check costs one pass over a season's rows instead of a report per date."""
+
+    days: np.ndarray  # datetime64[D], ascending
+    rows: np.ndarray
+    tier1: np.ndarray
+    tier2: np.ndarray
+    defaults: np.ndarray  # days x features
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> DailyTiers:
+        rows, _ = _without_placeholders(rows)
+        row_days = pd.to_datetime(rows["game_date"], cache=False).to_numpy().astype("datetime64[D]")
+        days, day_of_row = np.unique(row_days, return_inverse=True)
+        tiers = _row_tiers(rows)
+        positions, indices = _default_indices(rows["default_feature_indices"])
+        defaults = np.zeros((len(days), len(FEATURES)), dtype=np.int64)
+        np.add.at(defaults, (day_of_row[positions], indices), 1)
+        return cls(
+            days=days,
+            rows=np.bincount(day_of_row, minlength=len(days)),
+            tier1=np.bincount(day_of_row, weights=tiers["tier1"].to_numpy(dtype=float), minlength=len(days)).astype(np.int64),
+            tier2=np.bincount(day_of_row, weights=tiers["tier2"].to_numpy(dtype=float), minlength=len(days)).astype(np.int64),
+            defaults=defaults,
+        )
+
+    def window(self, start: dt.date, end: dt.date) -> dict:
+        """total_rows, tier1_pct, tier2_pct and top_defaulted_features over [start, end], as build_report gives them."""
+        first = int(np.searchsorted(self.days, np.datetime64(start, "D"), side="left"))
+        stop = int(np.searchsorted(self.days, np.datetime64(end, "D"), side="right"))
+        total = int(self.rows[first:stop].sum())
+        return {
+            "total_rows": total,
+            "tier1_pct": _pct(int(self.tier1[first:stop].sum()), total),
+            "tier2_pct": _pct(int(self.tier2[first:stop].sum()), total),
+            "top_defaulted_features": _top_defaulted(self.defaults[first:stop].sum(axis=0), total) if total else [],
+        }
 
 
 def contamination_report(start: dt.date, end: dt.date, warehouse=None) -> ContaminationReport:

@@ -113,8 +113,23 @@ def _to_list(value: Any) -> Any:
             return value
         return [_to_list(v) for v in value]
     if isinstance(value, dict):
+        if all(type(v) in _PLAIN or (type(v) is list and _PLAIN.issuperset(map(type, v))) for v in value.values()):
+            return value  # plain fields and plain lists (a STRUCT built by a transform): kept as is
         return {k: _to_list(v) for k, v in value.items()}
     return value
+
+
+def _to_lists(series: pd.Series) -> pd.Series:
+    """_to_list per value, once per distinct object: rows often share one list (feature_names)."""
+    converted: dict[int, Any] = {}
+
+    def convert(value: Any) -> Any:
+        key = id(value)  # the series keeps every value alive, so an id is not reused during the map
+        if key not in converted:
+            converted[key] = _to_list(value)
+        return converted[key]
+
+    return series.map(convert)
 
 
 def normalize_result(frame: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +177,7 @@ def _coerce(frame: pd.DataFrame, table: TableContract) -> pd.DataFrame:
             elif base == "STRING":
                 out[column.name] = series.astype(object).where(series.notna(), None)
             else:
-                out[column.name] = series.map(_to_list)
+                out[column.name] = _to_lists(series)
         except (ValueError, TypeError) as error:
             raise ContractError(f"{table.full_name}.{column.name}: cannot be stored as {column.bq_type}: {error}") from error
     return pd.DataFrame(out, index=frame.index, copy=False)  # the coerced columns are new already: no second copy

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from nba_features import cli
-from nba_features.quality.report import build_report, render_report
+from nba_features.quality.report import DailyTiers, build_report, render_report
 from nba_features.warehouse import DuckDBWarehouse
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
@@ -72,6 +72,31 @@ def test_tiers_monthly_flags_and_top_features(season_rows):
         (13, "opponent_def_rating", "REQUIRED", 54, 2.6), (47, "teammate_usage_available", "optional", 3, 0.1),
         (0, "points_avg_last_5", "REQUIRED", 1, 0.0),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("first, last", [
+    ("2025-10-21", "2026-02-28"), ("2025-12-05", "2025-12-07"), ("2025-12-06", "2026-01-04"), ("2026-02-06", "2026-02-06"),
+    ("2025-11-11", "2025-11-11"), ("2024-01-01", "2024-12-31"), ("2025-10-25", "2025-11-12"),
+])  # fmt: skip
+def test_daily_tiers_summed_over_a_window_equal_the_report(season_rows, first, last):
+    """The trailing-window check sums per-day tiers; for any window they must be the report's numbers."""
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    inside = season_rows[(season_rows["game_date"] >= pd.Timestamp(start)) & (season_rows["game_date"] <= pd.Timestamp(end))]
+    report = build_report(inside, start, end)
+    summed = DailyTiers.of(season_rows).window(start, end)
+    assert summed == {
+        "total_rows": report.total_rows, "tier1_pct": report.tier1_pct, "tier2_pct": report.tier2_pct,
+        "top_defaulted_features": report.top_defaulted_features,
+    }  # fmt: skip
+
+
+def test_null_default_arrays_count_nothing_in_report_and_daily_tiers():
+    rows = window(report_rows(3, "2026-01-10", required=1, defaults=[2]), report_rows(2, "2026-01-10"))
+    rows.loc[3, "default_feature_indices"] = None
+    rows.at[0, "default_feature_indices"] = [2, None]
+    report = build_report(rows, dt.date(2026, 1, 10), dt.date(2026, 1, 10))
+    assert [(f["index"], f["rows"]) for f in report.top_defaulted_features] == [(2, 3)]
+    assert DailyTiers.of(rows).window(dt.date(2026, 1, 10), dt.date(2026, 1, 10))["top_defaulted_features"] == report.top_defaulted_features
 
 
 def test_only_the_top_15_features_are_listed():
