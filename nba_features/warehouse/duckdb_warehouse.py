@@ -43,8 +43,10 @@ _TRANSIENT_MESSAGES = ("Could not set lock", "Conflicting lock", "database is lo
 # that preserves insertion order made a season insert 3x slower.
 DUCKDB_CONFIG = {"memory_limit": "448MB", "threads": 1}
 # DuckDB keeps a registered Arrow table alive until the transaction ends, a stream only batch by batch:
-# a season of the feature store is written with ~250 MB less at the peak.
-INSERT_BATCH_ROWS = 8192
+# a season of the feature store is written with ~250 MB less at the peak. A feature-store batch is ~9 KB
+# a row in Arrow; 4,096 rows peak ~100 MB lower than 8,192 at the same speed (2,048: ~45 MB lower
+# again, ~6% slower) (bench/RESULTS.md).
+INSERT_BATCH_ROWS = 4096
 
 
 def _qualified(table: TableContract | str) -> str:
