@@ -62,11 +62,15 @@ def range_check(r: pd.DataFrame, values: np.ndarray, is_default: np.ndarray) -> 
     return warnings
 
 
-def quality_fields(tags: np.ndarray) -> pd.DataFrame:
+def tag_patterns(tags: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+    """(pattern code per row, the distinct rows of tags): a season's rows share a few dozen patterns."""
+    codes, unique = pd.factorize(pd.Series(["|".join(row) for row in tags.tolist()], dtype=object))
+    return codes, [pattern.split("|") for pattern in unique]
+
+
+def quality_fields(codes: np.ndarray, patterns: list[list[str]]) -> pd.DataFrame:
     """score_feature_sources per row, once per distinct tag pattern."""
-    patterns = ["|".join(row) for row in tags]
-    codes, unique = pd.factorize(pd.Series(patterns, dtype=object))
-    scored = [score_feature_sources(dict(enumerate(pattern.split("|")))) for pattern in unique]
+    scored = [score_feature_sources(dict(enumerate(pattern))) for pattern in patterns]
     rows = pd.DataFrame(scored).iloc[codes]
     rows.index = pd.RangeIndex(len(rows))  # = reset_index(drop=True), without a second copy of every column
     return rows
@@ -98,16 +102,10 @@ def data_hashes(r: pd.DataFrame, vectors: list[list[float]], sources_json: list[
     return hashes
 
 
-def _sources_json(tags: np.ndarray) -> list[str]:
-    """feature_sources_json per row; rows share few tag patterns, so each pattern is encoded once."""
-    encoded: dict[tuple, str] = {}
-    out = []
-    for row in tags.tolist():
-        pattern = tuple(row)
-        if pattern not in encoded:
-            encoded[pattern] = json.dumps({str(i): tag for i, tag in enumerate(row)})
-        out.append(encoded[pattern])
-    return out
+def _sources_json(codes: np.ndarray, patterns: list[list[str]]) -> list[str]:
+    """feature_sources_json per row, each distinct tag pattern encoded once."""
+    encoded = [json.dumps({str(i): tag for i, tag in enumerate(pattern)}) for pattern in patterns]
+    return [encoded[code] for code in codes.tolist()]
 
 
 def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: FeatureSet, run: RunInfo, started: float) -> pd.DataFrame:
@@ -118,7 +116,8 @@ def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: Fea
     is_default = np.isin(tags, list(DEFAULT_TAGS))
     array_values = np.where(np.isnan(values), 0.0, values)  # NULL/NaN → 0.0 in the array (phase4.md 5.3)
     warnings = range_check(r, values, is_default)
-    scored = quality_fields(tags)
+    codes, patterns = tag_patterns(tags)
+    scored = quality_fields(codes, patterns)
     bootstrap = r["is_bootstrap"].to_numpy(dtype=bool)
     stamp = run_timestamp(run)
 
@@ -142,7 +141,7 @@ def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: Fea
     out["data_source"] = early
     for f in FEATURES:
         out[f.value_column] = np.where(is_default[:, f.index], np.nan, values[:, f.index])
-    sources_json = _sources_json(tags)
+    sources_json = _sources_json(codes, patterns)
     out["feature_sources_json"] = sources_json
     out["vegas_line_source"] = r["vegas_line_source"]
     out["cache_miss_fallback_used"] = r["cache_miss"].to_numpy() & ~bootstrap
