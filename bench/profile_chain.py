@@ -11,13 +11,13 @@ does (bench/run.py: run_asset). Profilers come from the `profile` extra: pip ins
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+
+from run import run_asset, season_calendar, seed, use_environment  # bench/run.py, next to this file
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TOP = 15
@@ -33,21 +33,13 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _seed(args: argparse.Namespace) -> None:
-    command = [sys.executable, "-m", "nba_features.cli", "seed", "--seasons", str(args.seasons), "--start-season", str(args.start_season)]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=os.environ.copy(), check=True, capture_output=True)
-
-
 def _season(warehouse) -> list:
-    from run import season_calendar  # bench/run.py, next to this file
-
     return season_calendar(warehouse, None)[-1]["dates"]
 
 
 def cpu_profile(warehouse, dates: list, top: int) -> None:
     from pyinstrument import Profiler
     from pyinstrument.renderers import ConsoleRenderer
-    from run import run_asset
 
     from nba_features.phase4.registry import RUN_ORDER
 
@@ -66,7 +58,6 @@ def cpu_profile(warehouse, dates: list, top: int) -> None:
 
 def memory_profile(warehouse, dates: list, workdir: Path, top: int) -> None:
     import memray
-    from run import run_asset
 
     from nba_features.phase4.registry import RUN_ORDER
 
@@ -98,14 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="nba_features_profile_"))
     workdir.mkdir(parents=True, exist_ok=True)
     warehouse_path = workdir / "warehouse.duckdb"
-    os.environ.update({
-        "NBA_FEATURES_ENV": "local",
-        "NBA_FEATURES_WAREHOUSE": str(warehouse_path),
-        "NBA_FEATURES_FIRST_DATE": f"{args.start_season}-10-01",
-    })  # fmt: skip
+    use_environment(warehouse_path, args.start_season)
     try:
         if not warehouse_path.exists():
-            _seed(args)
+            seed(args.seasons, args.start_season)
         from nba_features.warehouse import DuckDBWarehouse
 
         warehouse = DuckDBWarehouse(warehouse_path)

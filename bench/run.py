@@ -76,6 +76,17 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def use_environment(warehouse_path: Path, start_season: int, dagster_home: Path | None = None) -> None:
+    """Point the project at the benchmark's warehouse (and Dagster home). Before any project import: the
+    resource, the partitions and the instance read these."""
+    os.environ.update({
+        "NBA_FEATURES_ENV": "local",
+        "NBA_FEATURES_WAREHOUSE": str(warehouse_path),
+        "NBA_FEATURES_FIRST_DATE": f"{start_season}-10-01",
+        **({"DAGSTER_HOME": str(dagster_home)} if dagster_home else {}),
+    })
+
+
 def _rss_mb(who: int) -> float:
     """Peak RSS. For this process the kernel's VmHWM: ru_maxrss survives exec, so a child started by a
     big parent would report the parent's peak as its own."""
@@ -426,13 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     warehouse_path = workdir / "warehouse.duckdb"
     if warehouse_path.exists():
         warehouse_path.unlink()  # a fresh warehouse every run
-    # Before any project import: the resource, the partitions and the instance read these.
-    os.environ.update({
-        "NBA_FEATURES_ENV": "local",
-        "NBA_FEATURES_WAREHOUSE": str(warehouse_path),
-        "DAGSTER_HOME": str(dagster_home),
-        "NBA_FEATURES_FIRST_DATE": f"{args.start_season}-10-01",
-    })
+    use_environment(warehouse_path, args.start_season, dagster_home)
     _instance_config(dagster_home)
     run_id = f"bench-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"
     try:

@@ -60,11 +60,11 @@ from nba_features.automation.jobs import phase4_job
 from nba_features.automation.lookbacks import ASSET_ORDER, DOWNSTREAM, RERUN_WINDOWS, affected_partitions, with_downstream
 from nba_features.partitions import game_dates, parse_date
 from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER, checks_for
+from nba_features.phase4.seasons import SCHEDULE_TABLE
 from nba_features.quality.events import record_run_failure
 from nba_features.sources.assets import SOURCE_TABLES, source_asset_key
 from nba_features.warehouse import Warehouse, WarehouseResource
 
-SCHEDULE_TABLE = "nba_reference.nba_schedule"
 TRIGGER_TAG = "nba_features/trigger"
 # Tables that only optional extracts read (decision 8): fingerprinted when they exist.
 OPTIONAL_SOURCES = frozenset(

@@ -73,7 +73,7 @@ from nba_features.phase4.ml_features.output import TABLE, assemble, conform
 from nba_features.phase4.ml_features.upstream import COMPOSITE, UPSTREAM_ASSETS, UPSTREAMS, join_upstream
 from nba_features.phase4.ml_features.vegas import vegas_lines
 from nba_features.phase4.ml_features.windows import as_float, day_numbers
-from nba_features.phase4.seasons import SEASON_LOOKBACK_DAYS, season_frame
+from nba_features.phase4.seasons import SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS, season_frame
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import (
     InputContractError,
@@ -86,7 +86,6 @@ from nba_features.quality.scorer import DEFAULT_TAGS
 
 ASSET_NAME = "ml_feature_store_v2"
 
-SCHEDULE_TABLE = "nba_reference.nba_schedule"
 PGS_TABLE = "nba_analytics.player_game_summary"
 TOGS_TABLE = "nba_analytics.team_offense_game_summary"
 UPCG_TABLE = "nba_analytics.upcoming_player_game_context"

@@ -26,7 +26,7 @@ import pandas as pd
 
 from nba_features.contracts import contract
 from nba_features.phase4.common import empty_output, output_dates, sha16, stamp_and_hash
-from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS
+from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
 
@@ -34,7 +34,6 @@ TABLE = "nba_precompute.player_composite_factors"
 PLAYER_CONTEXT_TABLE = "nba_analytics.upcoming_player_game_context"
 TEAM_CONTEXT_TABLE = "nba_analytics.upcoming_team_game_context"
 PLAYER_GAMES_TABLE = "nba_analytics.player_game_summary"
-SCHEDULE_TABLE = "nba_reference.nba_schedule"
 SHOT_ZONE_TABLE = "nba_precompute.player_shot_zone_analysis"
 TEAM_DEFENSE_TABLE = "nba_precompute.team_defense_zone_analysis"
 

@@ -51,7 +51,7 @@ from nba_features.phase4.player_composite_factors import (
     source_summary,
     tracking_columns,
 )
-from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS
+from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_minutes_recorded, check_rule
 
@@ -60,7 +60,6 @@ PLAYER_GAMES_TABLE = "nba_analytics.player_game_summary"
 TEAM_OFFENSE_TABLE = "nba_analytics.team_offense_game_summary"
 PLAYER_CONTEXT_TABLE = "nba_analytics.upcoming_player_game_context"
 SHOT_ZONE_TABLE = "nba_precompute.player_shot_zone_analysis"
-SCHEDULE_TABLE = "nba_reference.nba_schedule"
 
 CACHE_VERSION = "v1"
 SEASON_MAX_GAMES = 82

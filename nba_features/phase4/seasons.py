@@ -19,11 +19,11 @@ BOOTSTRAP_DAYS = 14
 SEASON_LOOKBACK_DAYS = 400
 SCHEDULE_TABLE = "nba_reference.nba_schedule"
 
-SCHEDULE_SQL = """
--- bound: [start_date - 400 days, end_date]: the current season's start and its games
+SCHEDULE_SQL = f"""
+-- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date]: the current season's start and its games
 SELECT game_id, game_date, season_year, home_team_tricode, away_team_tricode, game_status
-FROM nba_reference.nba_schedule
-WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @end_date
+FROM {SCHEDULE_TABLE}
+WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY) AND @end_date
 """
 
 # The season-bounded extracts read `game_date >= @season_start`: a season's windows never reach into
@@ -31,14 +31,15 @@ WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @end_date
 # every transform drops. Without this, a late-season date read almost two seasons and a first-season
 # date one (bench/RESULTS.md, history growth).
 SEASON_START_PARAMETER = "season_start"
-SEASON_START_SQL = """
--- bound: [start_date - 400 days, start_date]: the season containing start_date started at most 400 days
--- before it; an older season's minimum here is clipped to the window, so the result is never earlier
+SEASON_START_SQL = f"""
+-- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, start_date]: the season containing start_date started at
+-- most {SEASON_LOOKBACK_DAYS} days before it; an older season's minimum here is clipped to the window, so the
+-- result is never earlier
 SELECT MAX(first_game) AS season_start
 FROM (
   SELECT season_year, MIN(game_date) AS first_game
-  FROM nba_reference.nba_schedule
-  WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL 400 DAY) AND @start_date
+  FROM {SCHEDULE_TABLE}
+  WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY) AND @start_date
   GROUP BY season_year
 )
 """

@@ -129,8 +129,7 @@ def extract_inputs(table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.
         params = extract.parameters(dates, season_start)
         labels = {"asset": table.asset_name, "extract": extract.name}
         inputs[extract.name] = read(
-            extract.source_table, f"extract '{extract.name}'",
-            lambda sql=extract.sql, params=params, labels=labels: warehouse.query(sql, params, labels=labels),
+            extract.source_table, f"extract '{extract.name}'", lambda: warehouse.query(extract.sql, params, labels=labels)
         )
     return inputs
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from nba_features.phase4.common import conform, empty_output, output_dates, stamp_and_hash
-from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_starts
+from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS, season_starts
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
 
@@ -385,9 +385,9 @@ SPEC = Phase4Table(
             "team_defense", TEAM_DEFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE,
             min_lookback_days=LEAGUE_WINDOW_DAYS,
         ),
-        Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table="nba_reference.nba_schedule"),
+        Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),
     ),
     transform=transform,
     upstream_assets=(),
-    source_tables=(SOURCE_TABLE, "nba_reference.nba_schedule"),
+    source_tables=(SOURCE_TABLE, SCHEDULE_TABLE),
 )

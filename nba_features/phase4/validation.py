@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-SCHEDULE_TABLE = "nba_reference.nba_schedule"
+from nba_features.phase4.seasons import SCHEDULE_TABLE
+
 FINAL_GAME_STATUS = 3  # nba_schedule.game_status: 1 = scheduled, 3 = final
 
 

@@ -103,17 +103,21 @@ def _as_date(value: Any) -> dt.date:
 _PLAIN = frozenset({float, int, str, bool, type(None), dt.date, dt.datetime, pd.Timestamp})
 
 
+def _plain_elements(values: list) -> bool:
+    return _PLAIN.issuperset(map(type, values))
+
+
 def _to_list(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         value = value.tolist()  # numeric arrays come back as plain (nested) lists; object arrays may hold more
     if isinstance(value, list):
         # A list of plain values (feature vectors, names) is kept as is, not rebuilt value by value: a call
         # per element, and a copy per row, made a season of the feature store take seconds and hundreds of MB.
-        if _PLAIN.issuperset(map(type, value)):
+        if _plain_elements(value):
             return value
         return [_to_list(v) for v in value]
     if isinstance(value, dict):
-        if all(type(v) in _PLAIN or (type(v) is list and _PLAIN.issuperset(map(type, v))) for v in value.values()):
+        if all(type(v) in _PLAIN or (type(v) is list and _plain_elements(v)) for v in value.values()):
             return value  # plain fields and plain lists (a STRUCT built by a transform): kept as is
         return {k: _to_list(v) for k, v in value.items()}
     return value
