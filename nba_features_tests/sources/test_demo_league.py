@@ -11,6 +11,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
+from nba_features.contracts import load_contracts
 from nba_features.sources import demo_league
 from nba_features.sources._tables import TABLE_COLUMNS, pandas_dtype
 from nba_features.sources.demo_league import (
@@ -19,6 +20,7 @@ from nba_features.sources.demo_league import (
     generate_prediction_accuracy,
     season_start_dates,
 )
+from nba_features.warehouse import prepare_frame
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 PGS = "nba_analytics.player_game_summary"
@@ -81,13 +83,11 @@ def test_frames_have_ddl_columns_and_conventional_dtypes(league):
 
 
 def test_frames_pass_the_project_contracts(league):
-    ddl = pytest.importorskip("nba_features.contracts.ddl")
-    base = pytest.importorskip("nba_features.warehouse.base")
-    contracts = ddl.load_contracts()
+    contracts = load_contracts()
     for table, frame in league.items():
         assert [c.name for c in contracts[table].columns] == list(frame.columns)
         sample = frame.head(20_000)
-        base.prepare_frame(contracts[table], sample, None)
+        prepare_frame(contracts[table], sample, None)
 
 
 @pytest.mark.parametrize(
