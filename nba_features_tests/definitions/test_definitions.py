@@ -49,9 +49,23 @@ def test_checks_are_declared_per_asset_and_feature_store_gates_block():
         assert {"schema_matches_contract", "primary_key_unique", "row_count_expected", "values_in_range"} <= names
 
 
-def test_schedules_run_by_default():
-    for schedule in defs.schedules:
-        assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+def test_the_code_location_registers_exactly_its_schedules_and_sensors_running_by_default():
+    """The exact names: a schedule or sensor dropped from the code location (or a new one) fails here."""
+    schedules = {s.name: s.default_status for s in defs.schedules}
+    assert schedules == {
+        "pregame_features_schedule": dg.DefaultScheduleStatus.RUNNING,
+        "final_box_scores_schedule": dg.DefaultScheduleStatus.RUNNING,
+    }
+    sensors = {s.name: s.default_status for s in defs.sensors}
+    assert sensors == {
+        "phase4_input_change_sensor": dg.DefaultSensorStatus.RUNNING,
+        "phase4_upstream_fixed_retry_sensor": dg.DefaultSensorStatus.RUNNING,
+        "phase4_run_failure_sensor": dg.DefaultSensorStatus.RUNNING,
+    }
+    # What the loaded code location serves, not only the list handed to Definitions.
+    repository = defs.get_repository_def()
+    assert {s.name for s in repository.schedule_defs} == set(schedules)
+    assert {s.name for s in repository.sensor_defs} == set(sensors)
 
 
 def test_dg_check_defs_passes(tmp_path):
