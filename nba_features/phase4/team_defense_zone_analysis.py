@@ -1,9 +1,9 @@
 """team_defense_zone_analysis (TDZA): each team's defence by shot zone before the games of date D.
 
-phase4.md section 1, with decisions 1-3: a team's sample is its last 15 games of the season before D
-(season start = the season's first scheduled game), compared with the league over [D-30, D); a team
-gets a row from the day it has min(5 + days_since_season_start // 3, 15) games. No rows on days
-without scheduled games or in the first 14 days of a season.
+A team gets a row for D from its 5th game of the season before D (season start = the season's first
+scheduled game): with n such games, its sample is the last min(n, 15), compared with the league over
+[D-30, D), and `games_in_sample` / `data_quality_tier` (high at 15, medium from 10, else low) say how
+large it is. No rows on days without scheduled games or in the first 14 days of a season.
 
 Range runs are one set-based pass: window sums are taken at every game row of a (season, team)
 sequence once, and each date picks the state after the team's last game before it (merge_asof with
@@ -28,9 +28,9 @@ from nba_features.phase4.validation import check_games_played, check_one_row_per
 TABLE = "nba_precompute.team_defense_zone_analysis"
 SOURCE_TABLE = "nba_analytics.team_defense_game_summary"
 
-SAMPLE_GAMES = 15
+SAMPLE_GAMES = 15  # the sample is the team's last min(n, 15) games of the season before D
 MEDIUM_TIER_GAMES = 10  # data_quality_tier: high at 15 games, medium from 10, else low
-RAMP_BASE_GAMES = 5  # decision 3: min(5 + days_since_season_start // 3, 15)
+MIN_GAMES = 5  # a team has a row for D once it has played 5 games of the season before D
 LEAGUE_WINDOW_DAYS = 30
 LEAGUE_MIN_TEAM_GAMES = 10
 LEAGUE_MIN_TEAMS = 10
@@ -59,7 +59,7 @@ TEAM_DEFENSE_SQL = f"""
 -- bound: [season_start, end_date): season_start = the first game of start_date's season (at most
 -- {SEASON_LOOKBACK_DAYS} days before it), or start_date - {LEAGUE_WINDOW_DAYS} days if earlier: every game of the season
 -- before each date (the last 15 games) and the league window [D - {LEAGUE_WINDOW_DAYS}, D); outcome rows dated
--- end_date or later are never used for any date of the run (decision 1: game_date < D).
+-- end_date or later are never used for any date of the run (point in time: game_date < D).
 SELECT defending_team_abbr, game_id, game_date,
        {", ".join(COUNT_COLUMNS)},
        {", ".join(MEAN_COLUMNS)},
@@ -105,7 +105,7 @@ def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.d
 
 
 def season_of(game_dates: pd.Series, schedule: pd.DataFrame) -> pd.Series:
-    """The season (year it starts) of each date: the latest season start on or before it (decision 2)."""
+    """The season (year it starts) of each date: the latest season start (first scheduled game) on or before it."""
     starts = season_starts(schedule)
     probe = pd.DataFrame({"date": game_dates.astype("datetime64[ns]")})
     if starts.empty or probe.empty:
@@ -253,7 +253,7 @@ def sample_states(games: pd.DataFrame) -> pd.DataFrame:
 
 
 def league_averages(games: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
-    """Per date: league FG% by zone over [D-30, D) (decision 1) and whether the defaults were used.
+    """Per date: league FG% by zone over [D-30, D) (D excluded) and whether the defaults were used.
 
     Per team pooled FG% over the window (teams with >= 10 games there); the league value is the
     unweighted mean over teams with all three zone percentages; fewer than 10 such teams: defaults.
@@ -305,8 +305,8 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     )
     state_columns = [c for c in states.columns if c not in ("season_year", "team", "game_date")]
     rows = pd.concat([rows, state_before(rows, "date", states, ["season_year", "team"], state_columns)], axis=1)
-    rows["minimum_games"] = np.minimum(RAMP_BASE_GAMES + rows["days_into_season"] // 3, SAMPLE_GAMES)
-    rows = rows[rows["games_in_sample"] >= rows["minimum_games"]].reset_index(drop=True)
+    # A row from the team's 5th game before D, whatever the date: the sample is what it has played.
+    rows = rows[rows["games_played"] >= MIN_GAMES].reset_index(drop=True)
     if rows.empty:
         return empty_output(TABLE)
     n = rows["games_in_sample"].astype("int64")
@@ -328,7 +328,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         vs_league[zone] = (pct - rows[f"league_{zone}_pct"]) * 100
         out[f"{zone}_pct_allowed_last_15"] = pct.round(3)
         out[f"{zone}_attempts_allowed_per_game"] = (attempts / n).round(1)
-        if zone == "paint":  # only paint points are an output (phase4.md 1(c))
+        if zone == "paint":  # points allowed per game are an output for the paint only
             out["paint_points_allowed_per_game"] = (rows["points_in_paint_allowed"] / n).round(1)
         out[f"{zone}_blocks_per_game"] = (rows[f"blocks_{zone}"] / n).round(1)
         out[f"{zone}_defense_vs_league_avg"] = vs_league[zone].round(2)
@@ -364,10 +364,9 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     out["data_quality_issues"] = [[name for name, flag in flags.items() if flag] for flags in issues.to_dict("records")]
     out = pd.concat([out, season_flags(rows["date"], rows["days_into_season"])], axis=1)
     out["processing_decision_reason"] = "processed_successfully"
-    out["early_season_flag"] = rows["minimum_games"] < SAMPLE_GAMES
+    out["early_season_flag"] = n < SAMPLE_GAMES
     out["insufficient_data_reason"] = [
-        None if games >= SAMPLE_GAMES else f"{games} of {SAMPLE_GAMES} games in the sample (minimum {minimum} on day {day})"
-        for games, minimum, day in zip(n, rows["minimum_games"], rows["days_into_season"])
+        None if games >= SAMPLE_GAMES else f"{games} of {SAMPLE_GAMES} games in the sample" for games in n
     ]
     stamp_and_hash(out, run, HASH_FIELDS)
     return conform(out.sort_values(["analysis_date", "team_abbr"]).reset_index(drop=True), TABLE)

@@ -1,8 +1,8 @@
 """How many rows each Phase 4 table should hold for a date, from the schedule and the roster.
 
 Each function runs one bounded, parameterised query for the whole run and returns date → (min, max).
-- team_defense_zone_analysis: exactly the teams with at least the minimum games (decision 3:
-  min(5 + days_since_season_start // 3, 15)) of final scheduled games this season before the date.
+- team_defense_zone_analysis: exactly the teams with at least 5 final scheduled games this season
+  before the date (a team has a row from its 5th game, whatever the day of the season).
 - player_shot_zone_analysis: between 1 and the players active this season before the date.
 - player_composite_factors: exactly the upcoming_player_game_context players of the date.
 - player_daily_cache: the context players, less those skipped for < 3 games or stale history (at
@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from nba_features.phase4.seasons import season_starts
+from nba_features.phase4.team_defense_zone_analysis import MIN_GAMES as TEAM_DEFENSE_MIN_GAMES
 from nba_features.quality.outcomes import CheckInputs
 
 Bounds = Mapping[dt.date, tuple[int, int]]
@@ -66,13 +67,12 @@ def team_defense_bounds(inputs: CheckInputs) -> Bounds:
     ])
     starts = season_starts(schedule)
     bounds = {}
-    for day, season_year, days_in in inputs.day_info[["date", "season_year", "days_into_season"]].itertuples(index=False):
+    for day, season_year in inputs.day_info[["date", "season_year"]].itertuples(index=False):
         if pd.isna(season_year):
             continue
-        minimum = min(5 + int(days_in) // 3, 15)
         season = appearances[(appearances["season_year"] == season_year) & (appearances["game_date"] < day)
                              & (appearances["game_date"] >= starts[season_year])]
-        teams = int((season.groupby("team").size() >= minimum).sum())
+        teams = int((season.groupby("team").size() >= TEAM_DEFENSE_MIN_GAMES).sum())
         bounds[day.date()] = (teams, teams)
     return bounds
 

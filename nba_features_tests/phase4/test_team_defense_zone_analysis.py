@@ -9,9 +9,14 @@ import pytest
 
 from nba_features.contracts import contract
 from nba_features.phase4 import team_defense_zone_analysis as tdza
+from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, season_frame
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
+from nba_features.quality.expected_rows import team_defense_bounds
+from nba_features.quality.outcomes import CheckInputs
+from nba_features.sources.demo_league import generate_league
 from nba_features.warehouse.base import prepare_frame
+from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 SEASON_START = dt.date(2024, 10, 22)  # day 0 = the first scheduled game of season 2024
 RUN = RunInfo(processed_at=pd.Timestamp("2025-01-01 12:00:00", tz="UTC"))
@@ -137,7 +142,7 @@ def test_fifteen_game_sample_hand_computed() -> None:
     assert row["missing_games_count"] == 0
     assert bool(row["is_production_ready"])
     assert row["data_quality_issues"] == ["league_average_defaults"]
-    assert not row["early_season_flag"]  # day 32: min(5 + 10, 15) = 15
+    assert not row["early_season_flag"]  # 15 games in the sample
     assert row["insufficient_data_reason"] is None
     assert bool(row["season_boundary_detected"])  # November
     assert not row["backfill_bootstrap_mode"]  # day 32 >= 30
@@ -214,37 +219,143 @@ def test_zero_attempts_in_a_zone() -> None:
 # --- who gets a row, and when ---------------------------------------------------------------------
 
 
-def test_minimum_games_ramp_from_the_real_season_start() -> None:
-    # BOS-NYK play daily (every date is a game day); MIA-ORL play days 0..10 (11 games) and stop.
-    games = [(n, "BOS", "NYK") for n in range(40)] + [(n, "MIA", "ORL") for n in range(11)]
+def test_a_row_from_the_fifth_game_with_the_sample_size_and_tier() -> None:
+    # D = day 20 (a game day, past the 14-day bootstrap). Final games before D per pair of teams:
+    # ATL/BKN 4, BOS/NYK 5, CHI/CLE 9, DAL/DEN 10, GSW/HOU 14, LAL/LAC 15, MIA/ORL 20 (their 21st is on D).
+    games = (
+        [(n, "ATL", "BKN") for n in (0, 2, 4, 6)]
+        + [(n, "BOS", "NYK") for n in (0, 3, 6, 9, 12)]
+        + [(2 * k, "CHI", "CLE") for k in range(9)]
+        + [(n, "DAL", "DEN") for n in range(10)]
+        + [(n, "GSW", "HOU") for n in range(14)]
+        + [(n, "LAL", "LAC") for n in range(15)]
+        + [(n, "MIA", "ORL") for n in range(21)]
+    )
     schedule = schedule_frame(games)
+    out = run(schedule, defense_frame(schedule), [day(20)])
+    sample = dict(zip(out["team_abbr"], out["games_in_sample"]))
+    tier = dict(zip(out["team_abbr"], out["data_quality_tier"]))
+    # ATL and BKN (4 games each) have no row; every other team has one with min(n, 15) games.
+    assert sample == {
+        "BOS": 5, "NYK": 5, "CHI": 9, "CLE": 9, "DAL": 10, "DEN": 10,
+        "GSW": 14, "HOU": 14, "LAL": 15, "LAC": 15, "MIA": 15, "ORL": 15,
+    }  # fmt: skip
+    assert tier == {
+        "BOS": "low", "NYK": "low", "CHI": "low", "CLE": "low", "DAL": "medium", "DEN": "medium",
+        "GSW": "medium", "HOU": "medium", "LAL": "high", "LAC": "high", "MIA": "high", "ORL": "high",
+    }  # fmt: skip
+
+    five = one_row(out, "BOS")  # its games 0..4: all of them are the sample
+    assert five["paint_pct_allowed_last_15"] == 0.6  # (40 + 4 x 20) / 200
+    assert five["paint_attempts_allowed_per_game"] == 40.0
+    assert five["paint_points_allowed_per_game"] == 40.8  # (3 x 40 + 2 x 42) / 5
+    assert five["paint_blocks_per_game"] == 3.4  # (3 x 3 + 2 x 4) / 5
+    assert five["defensive_rating_last_15"] == 102.0  # mean of 100..104
+    assert five["opponent_points_per_game"] == 102.0
+    assert five["opponent_pace"] == 95.8  # (95 + 96 + 97 + 95 + 96) / 5
+    assert five["source_team_defense_rows_found"] == 5
+    assert (five["expected_games_count"], five["actual_games_count"], five["completeness_percentage"]) == (5, 5, 100.0)
+    assert five["early_season_flag"]
+    assert five["insufficient_data_reason"] == "5 of 15 games in the sample"
+
+    ten = one_row(out, "DAL")
+    assert ten["defensive_rating_last_15"] == 104.5  # mean of 100..109
+    assert ten["insufficient_data_reason"] == "10 of 15 games in the sample"
+
+    fifteen = one_row(out, "LAL")  # exactly 15: game 0 (40/40 in the paint) is still in the sample
+    assert fifteen["paint_pct_allowed_last_15"] == 0.533  # (40 + 14 x 20) / 600
+    assert not fifteen["early_season_flag"] and fifteen["insufficient_data_reason"] is None
+
+    twenty = one_row(out, "MIA")  # 20 games: the sample is the last 15 (games 5..19), the game on D is not in it
+    assert twenty["paint_pct_allowed_last_15"] == 0.5  # game 0 is out
+    assert twenty["defensive_rating_last_15"] == 112.0  # mean of 105..119
+    assert twenty["opponent_points_per_game"] == 112.0
+    assert twenty["expected_games_count"] == 15 and twenty["actual_games_count"] == 15
+    assert not twenty["early_season_flag"] and twenty["insufficient_data_reason"] is None
+
+
+def test_schedule_imbalance_each_team_from_its_own_fifth_game() -> None:
+    # BOS-NYK play daily (every date is a game day); MIA-ORL play on days 0, 5, 10, 15, 22 and 26.
+    games = [(n, "BOS", "NYK") for n in range(40)] + [(n, "MIA", "ORL") for n in (0, 5, 10, 15, 22, 26)]
+    schedule = schedule_frame(games)
+    dates = [day(n) for n in range(13, 31)]
+    out = run(schedule, defense_frame(schedule), dates)
+    sample = {
+        n: dict(zip(rows["team_abbr"], rows["games_in_sample"]))
+        for n in range(13, 31)
+        for rows in [out[out["analysis_date"] == pd.Timestamp(day(n))]]
+    }
+    assert sample[13] == {}  # bootstrap (first 14 days of the season), though BOS has 13 games
+    assert sample[14] == {"BOS": 14, "NYK": 14}  # MIA / ORL: 3 games
+    assert sample[16] == {"BOS": 15, "NYK": 15}  # MIA / ORL: 4 games (days 0, 5, 10, 15)
+    assert sample[22] == {"BOS": 15, "NYK": 15}  # their 5th game is on D: not before it
+    assert sample[23] == {"BOS": 15, "NYK": 15, "MIA": 5, "ORL": 5}  # a row from their own 5th game
+    assert sample[26] == {"BOS": 15, "NYK": 15, "MIA": 5, "ORL": 5}
+    assert sample[27] == {"BOS": 15, "NYK": 15, "MIA": 6, "ORL": 6}
+    for n in range(13, 31):
+        assert set(sample[n]) == ({"BOS", "NYK"} if n >= 14 else set()) | ({"MIA", "ORL"} if n >= 23 else set())
+    mia = out[out["team_abbr"] == "MIA"]
+    assert set(mia["data_quality_tier"]) == {"low"} and mia["early_season_flag"].all()
+    bos = one_row(out[out["analysis_date"] == pd.Timestamp(day(14))], "BOS")
+    assert bos["data_quality_tier"] == "medium" and bos["early_season_flag"]
+    assert bos["backfill_bootstrap_mode"]  # day 14 < 30
+    assert bos["insufficient_data_reason"] == "14 of 15 games in the sample"
+
+
+def test_fifth_game_counts_the_team_defense_rows_found() -> None:
+    # BOS-NYK play on days 0, 3, 6, 9, 12 and on D = day 16; BOS's row of day 6 is missing upstream.
+    schedule = schedule_frame([(n, "BOS", "NYK") for n in (0, 3, 6, 9, 12, 16)])
     defense = defense_frame(schedule)
-    out = run(schedule, defense, [day(13), day(14), day(18), day(21)])
-    teams = {d: sorted(out.loc[out["analysis_date"] == pd.Timestamp(day(d)), "team_abbr"]) for d in (13, 14, 18, 21)}
-    assert teams[13] == []  # bootstrap: first 14 days of the season
-    assert teams[14] == ["BOS", "MIA", "NYK", "ORL"]  # min(5 + 4, 15) = 9 <= 11 (MIA/ORL), 14 (BOS/NYK)
-    row = one_row(out[out["analysis_date"] == pd.Timestamp(day(18))], "MIA")
-    assert row["games_in_sample"] == 11  # day 18: min(5 + 6, 15) = 11, met exactly
-    assert row["data_quality_tier"] == "medium"
-    assert row["early_season_flag"]
-    assert row["backfill_bootstrap_mode"]
-    assert row["insufficient_data_reason"] == "11 of 15 games in the sample (minimum 11 on day 18)"
-    assert teams[21] == ["BOS", "NYK"]  # day 21: min(5 + 7, 15) = 12 > 11 games for MIA / ORL
-    day14 = one_row(out[out["analysis_date"] == pd.Timestamp(day(14))], "BOS")
-    assert day14["games_in_sample"] == 14 and day14["data_quality_tier"] == "medium"
+    assert list(run(schedule, defense, [day(16)])["team_abbr"]) == ["BOS", "NYK"]
+    defense = defense[~((defense["defending_team_abbr"] == "BOS") & (defense["game_date"] == pd.Timestamp(day(6))))]
+    out = run(schedule, defense, [day(16)])
+    assert list(out["team_abbr"]) == ["NYK"]  # BOS: 4 rows before D
+    assert one_row(out, "NYK")["games_in_sample"] == 5
 
 
-def test_teams_with_fewer_games_than_the_minimum_get_no_row() -> None:
-    schedule = schedule_frame(every_other_day(17))
-    out = run(schedule, defense_frame(schedule), [day(28)])  # 14 games before day 28; min(5 + 9, 15) = 14
-    assert sorted(out["team_abbr"]) == ["BOS", "NYK"]
-    out = run(schedule, defense_frame(schedule), [day(30)])  # 15 games; min(5 + 10, 15) = 15
-    assert len(out) == 2
-    schedule_short = schedule_frame(every_other_day(17))
-    defense = defense_frame(schedule_short)
-    defense = defense[~((defense["defending_team_abbr"] == "BOS") & (defense["game_date"] == pd.Timestamp(day(0))))]
-    out = run(schedule_short, defense, [day(30)])  # BOS now has 14 rows < 15
-    assert list(out["team_abbr"]) == ["NYK"]
+def test_expected_row_count_matches_the_rows_written(warehouse) -> None:
+    # The row_count_expected bound (final scheduled games before D) and the transform agree on who
+    # has a row, on every date from the bootstrap on, including the dates of a team's 4th and 5th game.
+    games = [(n, "BOS", "NYK") for n in range(40)] + [(n, "MIA", "ORL") for n in (0, 5, 10, 15, 22, 26)]
+    games += [(n, "ATL", "BKN") for n in (0, 2, 4, 6)]
+    schedule = schedule_frame(games)
+    rows = [
+        contract_row(SCHEDULE_TABLE, **{**record, "game_date": record["game_date"].date()})
+        for record in schedule.to_dict("records")
+    ]
+    warehouse.append(SCHEDULE_TABLE, contract_frame(SCHEDULE_TABLE, rows))
+    dates = [day(n) for n in range(10, 31)]
+    out = run(schedule, defense_frame(schedule), dates)
+    day_info = season_frame(dates, warehouse.query(SCHEDULE_SQL, {"start_date": dates[0], "end_date": dates[-1]}))
+    inputs = CheckInputs(table=tdza.TABLE, dates=dates, frame=out, day_info=day_info, warehouse=warehouse)
+    bounds = team_defense_bounds(inputs)
+    written = out.groupby(out["analysis_date"].dt.date).size()
+    for d in dates[4:]:  # day 14 on: past the bootstrap
+        assert bounds[d] == (written.get(d, 0), written.get(d, 0)), d
+    assert bounds[day(22)] == (2, 2) and bounds[day(23)] == (4, 4)  # ATL / BKN never reach 5 games
+
+
+def test_first_post_bootstrap_date_of_a_real_demo_season() -> None:
+    # Season 2023-24 (real schedule and results), first game 2023-10-24: the 14-day bootstrap ends on
+    # 2023-11-07, a day without games, so 2023-11-08 is the first date with rows. Every team has played
+    # 6 to 8 games by then, so all 30 have a row.
+    tables = generate_league(seasons=1, start_season=2023)
+    schedule = tables[SCHEDULE_TABLE]
+    defense = tables[tdza.SOURCE_TABLE]
+    assert schedule["game_date"].min() == pd.Timestamp("2023-10-24")
+    dates = [dt.date(2023, 11, 7) + dt.timedelta(days=k) for k in range(8)]  # day 14 .. day 21
+    out = run(schedule, defense, dates)
+    assert pd.Timestamp("2023-11-07") not in set(out["analysis_date"])  # no games that day
+    for d in dates[1:]:
+        played = defense[defense["game_date"] < pd.Timestamp(d)].groupby("defending_team_abbr").size()
+        rows = out[out["analysis_date"] == pd.Timestamp(d)]
+        if not (schedule["game_date"] == pd.Timestamp(d)).any():
+            assert rows.empty
+            continue
+        assert dict(zip(rows["team_abbr"], rows["games_in_sample"])) == played[played >= 5].clip(upper=15).to_dict()
+    first = out[out["analysis_date"] == pd.Timestamp("2023-11-08")]
+    assert len(first) == 30
+    assert first["games_in_sample"].between(6, 8).all() and set(first["data_quality_tier"]) == {"low"}
 
 
 def test_no_rows_on_days_without_games() -> None:

@@ -23,7 +23,7 @@ from nba_features.warehouse import DuckDBWarehouse, WarehouseResource
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 SEASON_START = dt.date(2025, 10, 21)
-D = dt.date(2026, 2, 6)  # 108 days into the season: team defense needs 15 games
+D = dt.date(2026, 2, 6)  # 108 days into the season
 BOOTSTRAP_DAY = SEASON_START + dt.timedelta(days=3)
 NO_GAME_DAY = dt.date(2026, 2, 14)
 TDZA, PSZA, PCF, PDC, MLFS = (
@@ -160,7 +160,7 @@ def league(tmp_path_factory) -> DuckDBWarehouse:
 @pytest.mark.parametrize(
     ("asset", "bounds", "keys_inside", "keys_outside"),
     [
-        (TDZA, (1, 1), ["AAA"], ["AAA", "BBB"]),  # exactly the teams with >= 15 final games before D
+        (TDZA, (2, 2), ["AAA", "BBB"], ["AAA", "BBB", "CCC"]),  # exactly the teams with >= 5 final games before D
         (PSZA, (1, 2), ["alpha", "beta"], ["alpha", "beta", "gamma"]),  # 1 .. players active this season before D
         (PCF, (4, 4), ["alpha", "beta", "gamma", "delta"], ["alpha", "beta", "gamma"]),  # every context player
         (PDC, (2, 64), ["alpha", "beta"], ["alpha"]),  # half the context players .. context + 60

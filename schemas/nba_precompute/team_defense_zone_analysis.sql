@@ -21,11 +21,11 @@ CREATE TABLE IF NOT EXISTS nba_precompute.team_defense_zone_analysis (
   defensive_rating_last_15 FLOAT64 OPTIONS(description="Mean defensive rating (points allowed per 100 possessions) over the sample, 2 dp"),
   opponent_points_per_game FLOAT64 OPTIONS(description="Points allowed per game over the sample, 1 dp"),
   opponent_pace FLOAT64 OPTIONS(description="Mean opponent pace (possessions per 48 minutes) over the sample, 1 dp"),
-  games_in_sample INT64 NOT NULL OPTIONS(description="Games in the sample: the team's last <= 15 games this season before D"),
+  games_in_sample INT64 NOT NULL OPTIONS(description="Games in the sample: the team's last min(n, 15) of its n games this season before D; a team has a row from n = 5"),
 
   strongest_zone STRING OPTIONS(description="Zone with the lowest vs-league value: paint | mid_range | perimeter"),
   weakest_zone STRING OPTIONS(description="Zone with the highest vs-league value: paint | mid_range | perimeter"),
-  data_quality_tier STRING NOT NULL OPTIONS(description="high (15 games) | medium (10-14) | low (< 10)"),
+  data_quality_tier STRING NOT NULL OPTIONS(description="high (15 games) | medium (10-14) | low (5-9)"),
   calculation_notes STRING OPTIONS(description="Zones with zero attempts in the sample, '; '-separated; NULL if none"),
 
   source_team_defense_last_updated TIMESTAMP OPTIONS(description="Latest processed_at of the team_defense_game_summary rows in the sample"),
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.team_defense_zone_analysis (
   season_boundary_detected BOOL NOT NULL OPTIONS(description="D falls in October, November or April (season start / end months)"),
   backfill_bootstrap_mode BOOL NOT NULL OPTIONS(description="D is within the first 30 days of the season (schedule season start)"),
   processing_decision_reason STRING NOT NULL OPTIONS(description="Why the row was written: processed_successfully"),
-  early_season_flag BOOL NOT NULL OPTIONS(description="The minimum-games requirement for D is below 15 (early season ramp)"),
+  early_season_flag BOOL NOT NULL OPTIONS(description="The sample is not full yet: games_in_sample < 15"),
   insufficient_data_reason STRING OPTIONS(description="Why the sample is shorter than 15 games; NULL when it is full"),
 
   processed_at TIMESTAMP NOT NULL OPTIONS(description="Run timestamp (UTC, audit)"),
