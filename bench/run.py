@@ -19,9 +19,9 @@ then measures, and prints as a markdown table and writes as JSON:
    the chain is mostly its event log: one event per partition and check evaluation);
 7. peak RSS of the seeding process, the benchmark process and the daily-run process (each its own).
 
-"The chain" here is exactly what an asset does without Dagster (nba_features.phase4.assets.
-materialize_table): upstream lookup, extracts, transform, atomic partition replace, the table's checks
-and the events of failed checks.
+"The chain" here is exactly what an asset does without Dagster: `nba_features.pipeline.table_run.run_table`
+(upstream lookup, extracts, transform, atomic partition replace, the table's checks and their events), the
+function the asset itself calls.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Dagster's console logger prints every event at DEBUG; the events are still stored on the instance, and
 # a failed step (the range run's red early-season dates) is reported in the results instead.
 QUIET_RUN = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-STAGES = ("upstream", "extract", "transform", "write", "checks")
+STAGES = ("upstream", "extract", "transform", "write", "checks")  # the keys of run_table's TableRun.seconds
 
 # Targets of the issue, for the embedded DuckDB default on a 2-core machine.
 TARGETS = {
@@ -134,38 +134,13 @@ def seed(seasons: int, start_season: int) -> dict:
 
 # ---------------------------------------------------------------------------------------------- chain
 def run_asset(table, warehouse, dates: list[dt.date], run_id: str) -> dict:
-    """One asset over `dates` as materialize_table does it, without Dagster; seconds per stage."""
-    import pandas as pd
-
-    from nba_features.phase4.assets import upstream_materialized
+    """One asset over `dates` exactly as the asset runs it (`pipeline.table_run.run_table`), without Dagster."""
     from nba_features.phase4.registry import checks_for
-    from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
-    from nba_features.phase4.spec import RunInfo, extract_inputs
-    from nba_features.quality.events import record_failures
-    from nba_features.quality.outcomes import CheckInputs
+    from nba_features.pipeline.table_run import run_table
 
-    clock = time.perf_counter
-    t0 = clock()
-    run = RunInfo(processed_at=pd.Timestamp.now(tz="UTC").floor("us"), upstream_materialized=upstream_materialized(warehouse, table, dates))
-    t1 = clock()
-    inputs = extract_inputs(table, warehouse, dates)  # compute_partitions = extract_inputs + transform
-    t2 = clock()
-    frame = table.transform(inputs, dates, run)
-    del inputs  # as materialize_table: the extracts do not live through the write
-    t3 = clock()
-    warehouse.replace_partitions(table.table, dates, frame, labels={"asset": table.asset_name})
-    t4 = clock()
-    schedule = warehouse.query(SCHEDULE_SQL, {"start_date": min(dates), "end_date": max(dates)})
-    check_inputs = CheckInputs(
-        table=table.table, dates=dates, frame=frame, day_info=season_frame(dates, schedule),
-        upstream_materialized=run.upstream_materialized, warehouse=warehouse,
-    )
-    outcomes = [outcome for check in checks_for(table) for outcome in check.evaluate(check_inputs)]
-    failed = [o for o in outcomes if not o.passed]
-    record_failures(warehouse, failed, table=table.table, run_id=run_id)
-    t5 = clock()
-    stages = dict(zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)))
-    return {**stages, "total": t5 - t0, "rows": len(frame), "check_outcomes": len(outcomes), "failed_checks": len(failed)}
+    run = run_table(warehouse, table, checks_for(table), dates, run_id=run_id)
+    failed = sum(not o.passed for o in run.outcomes)
+    return {**run.seconds, "total": run.total_seconds, "rows": run.rows_written, "check_outcomes": len(run.outcomes), "failed_checks": failed}
 
 
 def run_chain(warehouse, dates: list[dt.date], run_id: str) -> dict:

@@ -5,7 +5,10 @@
 daemon (`dagster dev`, or `dagster-daemon run`) executes it, and with `BackfillPolicy.single_run` each
 asset gets the whole range in one run. `retry_failed_backfill` is the UI's "Re-execute → from
 failure": a new backfill of the targeted partitions that did not materialize, linked to its parent.
-`backfill_status` reports the backfill's status, per-asset partition counts and its runs.
+`backfill_status` reports the backfill's status, per-asset partition counts, its runs, and for every run
+that was not green its red dates (with the failed checks) and root causes. A red date is a failed
+partition of the backfill (its materialization never came, see phase4/assets.py), so "retry failed"
+retries exactly the red dates and what a failed step left undone.
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dagster as dg
-from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
-from dagster._core.execution.asset_backfill import AssetBackfillStatus, PartitionedAssetBackfillStatus
-from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, PartitionBackfill
-from dagster._core.storage.tags import PARENT_BACKFILL_ID_TAG, ROOT_BACKFILL_ID_TAG
-from dagster._core.utils import make_new_backfill_id
-from dagster._time import get_current_timestamp
+from nba_features.dagster_internals import (
+    BULK_ACTION_TERMINAL_STATUSES,
+    PARENT_BACKFILL_ID_TAG,
+    ROOT_BACKFILL_ID_TAG,
+    AssetBackfillStatus,
+    BaseAssetGraph,
+    PartitionBackfill,
+    PartitionedAssetBackfillStatus,
+    get_current_timestamp,
+    make_new_backfill_id,
+)
 
+from nba_features.automation.run_outcome import RunOutcome, run_outcome
 from nba_features.partitions import game_dates, parse_date
 
 TRIGGER_TAG = "nba_features/trigger"
@@ -123,6 +132,24 @@ class BackfillReport:
     title: str | None
     assets: tuple[AssetProgress, ...]
     runs: dict[str, int]  # run status → number of runs
+    outcomes: tuple[RunOutcome, ...] = ()  # of the backfill's finished runs that were not green
+
+    @property
+    def red(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """asset → red date → failed blocking checks, over every run of the backfill."""
+        merged: dict[str, dict[str, tuple[str, ...]]] = {}
+        for outcome in self.outcomes:
+            for asset, dates in outcome.red.items():
+                merged.setdefault(asset, {}).update(dates)
+        return merged
+
+    @property
+    def green(self) -> bool:
+        return self.finished and not self.outcomes and all(a.failed == 0 for a in self.assets)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.outcomes) or any(a.failed for a in self.assets)
 
     def render(self) -> str:
         lines = [f"backfill {self.backfill_id}: {self.status}" + (f" ({self.title})" if self.title else "")]
@@ -131,6 +158,11 @@ class BackfillReport:
             lines.append(f"  {a.asset:<30} {a.targeted:>8} {a.materialized:>12} {a.failed:>6} {a.in_progress:>11}")
         runs = ", ".join(f"{n} {status.lower()}" for status, n in sorted(self.runs.items())) or "none yet"
         lines.append(f"  runs: {runs}")
+        if not self.finished:
+            lines.append("  not finished: not every partition is green yet")
+        for outcome in self.outcomes:
+            lines.append(f"  run {outcome.run_id} ({outcome.status.lower()}):")
+            lines += [f"    {line}" for line in outcome.lines()]
         return "\n".join(lines)
 
 
@@ -150,12 +182,14 @@ def backfill_status(instance: dg.DagsterInstance, asset_graph: BaseAssetGraph, b
                 in_progress=counts.get(AssetBackfillStatus.IN_PROGRESS, 0),
             )
         )
-    runs = Counter(r.status.value for r in instance.get_runs(filters=dg.RunsFilter.for_backfill(backfill_id)))
+    runs = instance.get_runs(filters=dg.RunsFilter.for_backfill(backfill_id))
+    outcomes = [run_outcome(instance, r.run_id) for r in runs if r.is_finished]
     return BackfillReport(
         backfill_id=backfill_id,
         status=backfill.status.value,
         finished=backfill.status in BULK_ACTION_TERMINAL_STATUSES,
         title=backfill.title,
         assets=tuple(progress),
-        runs=dict(runs),
+        runs=dict(Counter(r.status.value for r in runs)),
+        outcomes=tuple(o for o in outcomes if not o.green),
     )

@@ -45,8 +45,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 import pandas as pd
-from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.events import DagsterEventType
+from nba_features.dagster_internals import DagsterEventType, PartitionKeyFilter
 
 from nba_features.automation.fingerprints import (
     DEFAULT_AHEAD_DAYS,

@@ -1,36 +1,40 @@
-"""Thin Dagster assets over the declarative Phase 4 tables.
+"""Thin Dagster assets over the declarative Phase 4 tables: `run_table`'s result as Dagster events.
 
-Each asset: work out the run's partition dates (one date, or a whole backfill range in one run),
-read through the warehouse resource with the table's bounded extracts, call the pure transform,
-replace the partitions atomically, evaluate the table's checks per date, and return row counts,
-a preview and the check results. Transient warehouse errors are retried inside the warehouse and
-then once more by Dagster (RetryRequested); data errors fail the run at once, leaving the previous
-partition intact.
+Each asset works out its run's partition dates (one date, or a whole backfill range in one run), calls
+`pipeline.table_run.run_table`, and maps what happened:
+- every date is its own materialization with its own metadata (rows, rows deleted, games, a preview),
+  set per partition, so a date never shows another date's or the run's figures; the few run-level
+  entries are named `run_...`;
+- a red date (a blocking ERROR check failed on it) is not materialized: its rows are written and
+  flagged, its failed checks are recorded, and the step fails once every date has been judged, so Dagster
+  marks exactly the red dates failed (their planned materialization never came) while every other date
+  of the range is materialized. Dagster cannot fail one partition of a range step any other way
+  (dagster-io/dagster#17836). Per-date blocking checks therefore live only on the last asset of the
+  chain (the feature store), whose red dates have nothing downstream; see docs/ARCHITECTURE.md;
+- check outcomes become per-date evaluations (`quality/dagster_checks.py`).
+Transient warehouse errors are retried inside the warehouse and then twice more by Dagster
+(RetryRequested); data errors fail the run at once, before anything is written.
 """
 
 
 import datetime as dt
-import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import dagster as dg
-import pandas as pd
 
+from nba_features.contracts.dagster_metadata import column_schema
 from nba_features.partitions import date_range, game_dates, parse_date
-from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
-from nba_features.phase4.spec import Phase4Table, RunInfo, extract_inputs
-from nba_features.quality.dagster_checks import check_events, check_specs_for, schema_check_failure
-from nba_features.quality.events import record_failures
-from nba_features.quality.outcomes import CheckDefinition, CheckInputs
+from nba_features.phase4.spec import Phase4Table
+from nba_features.pipeline.table_run import DateResult, TableRun, WriteRefusedError, run_table
+from nba_features.quality.dagster_checks import check_events, check_specs_for, evaluation, latest_materializations
+from nba_features.quality.outcomes import CheckDefinition
 from nba_features.sources.assets import source_asset_key
 from nba_features.warehouse import TransientWarehouseError, Warehouse, WarehouseResource
-from nba_features.warehouse.base import SchemaDriftError
-from nba_features.contracts.dagster_metadata import column_schema
 
 PHASE4_GROUP = "phase4"
 WAREHOUSE_POOL = "warehouse"
-PREVIEW_ROWS = 10
-PREVIEW_COLUMNS = 14
+TRANSIENT_RETRIES = 2
 
 
 def run_partition_dates(context: dg.AssetExecutionContext) -> list[dt.date]:
@@ -41,93 +45,64 @@ def run_partition_dates(context: dg.AssetExecutionContext) -> list[dt.date]:
     return date_range(start, end)
 
 
-def upstream_materialized(warehouse: Warehouse, table: Phase4Table, dates: Sequence[dt.date]) -> dict[dt.date, frozenset[str]]:
-    """For each date, the upstream Phase 4 assets whose tables hold rows for it (decision: traceability)."""
-    from nba_features.phase4.registry import PHASE4_TABLES  # the registry imports this module's callers
-
-    found: dict[dt.date, set[str]] = {d: set() for d in dates}
-    for name in table.upstream_assets:
-        upstream = PHASE4_TABLES[name]
-        counts = warehouse.query(
-            f"SELECT {upstream.partition_column} AS d, COUNT(*) AS n FROM {upstream.table} "
-            f"WHERE {upstream.partition_column} BETWEEN @start_date AND @end_date GROUP BY 1",
-            {"start_date": min(dates), "end_date": max(dates)},
-        )
-        for day in pd.to_datetime(counts["d"]).dt.date:
-            found[day].add(name)
-    return {d: frozenset(names) for d, names in found.items()}
+def date_metadata(result: DateResult) -> dict:
+    """What is true of one partition: its own rows and games, never the run's totals."""
+    metadata = {
+        "dagster/row_count": result.rows,
+        "rows_deleted": result.rows_deleted,
+        "games_scheduled": result.games_scheduled,
+        "preview": dg.MetadataValue.md(result.preview),
+    }
+    if result.skip_reason:
+        metadata["note"] = f"{result.skip_reason}: nothing to compute" if result.games_scheduled == 0 else result.skip_reason
+    return metadata
 
 
-def _preview(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "(no rows)"
-    columns = [c for c in frame.columns if not c.startswith("feature_") and frame[c].map(lambda v: not isinstance(v, (list, dict))).all()]
-    return frame[columns[:PREVIEW_COLUMNS]].head(PREVIEW_ROWS).to_markdown(index=False)
-
-
-def _rows_per_date(frame: pd.DataFrame, column: str, dates: Sequence[dt.date]) -> pd.Series:
-    counts = frame.groupby(pd.to_datetime(frame[column]).dt.date).size() if len(frame) else pd.Series(dtype="int64")
-    return pd.Series({d: int(counts.get(d, 0)) for d in dates})
+def run_metadata(run: TableRun, warehouse: Warehouse) -> dict:
+    """Entries about the run that wrote the partition, named as such (true of every partition it wrote)."""
+    first, last = run.dates[0], run.dates[-1]
+    metadata = {
+        "dagster/table_name": run.table.table,
+        "run_partition_range": f"{first} .. {last} ({len(run.dates)} dates)",
+        "run_seconds": round(run.total_seconds, 3),
+        "warehouse": warehouse.kind,
+    }
+    if run.bytes_processed is not None:
+        metadata["run_bytes_processed"] = run.bytes_processed
+    return metadata
 
 
 def materialize_table(
     context: dg.AssetExecutionContext, table: Phase4Table, checks: Sequence[CheckDefinition], warehouse: Warehouse
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult | dg.AssetCheckEvaluation]:
+) -> Iterator[dg.MaterializeResult | dg.AssetMaterialization | dg.AssetCheckEvaluation | dg.Output]:
     dates = run_partition_dates(context)
-    started = time.perf_counter()
-    processed_at = pd.Timestamp.now(tz="UTC").floor("us")
     try:
-        run = RunInfo(processed_at=processed_at, upstream_materialized=upstream_materialized(warehouse, table, dates))
-        schedule = warehouse.query(SCHEDULE_SQL, {"start_date": min(dates), "end_date": max(dates)})
-        # the extracts are freed when the transform returns, not kept through the write (peak memory of a season)
-        frame = table.transform(extract_inputs(table, warehouse, dates), dates, run)
-        try:
-            written = warehouse.replace_partitions(
-                table.table, dates, frame, labels={"asset": table.asset_name, "partition": f"{min(dates)}_{max(dates)}"}
-            )
-        except SchemaDriftError as error:
-            failure = schema_check_failure(dates, str(error))
-            record_failures(warehouse, [failure], table=table.table, run_id=context.run.run_id)
-            # the failed check is recorded against every partition of the run before the run fails
-            for day in dates:
-                yield dg.AssetCheckEvaluation(
-                    asset_key=dg.AssetKey(table.asset_name), check_name=failure.check_name, passed=False,
-                    severity=dg.AssetCheckSeverity.ERROR, description=failure.description, blocking=True,
-                    partition=day.isoformat(),
-                )
-            raise
+        run = run_table(warehouse, table, checks, dates, run_id=context.run.run_id)
+    except WriteRefusedError as refused:
+        # the refused write fails the schema check on every date of the run (one event was recorded)
+        check = next(c for c in checks if c.name == refused.outcome.check_name)
+        targets = latest_materializations(context.instance, table.asset_name, [d.isoformat() for d in dates])
+        for day in dates:
+            yield evaluation(table.asset_name, check, replace(refused.outcome, game_date=day), targets.get(day.isoformat()))
+        raise
     except TransientWarehouseError as error:
-        raise dg.RetryRequested(max_retries=2, seconds_to_wait=5) from error
-    elapsed = time.perf_counter() - started
-
-    day_info = season_frame(dates, schedule)
-    outcomes = []
-    check_inputs = CheckInputs(
-        table=table.table, dates=dates, frame=frame, day_info=day_info,
-        upstream_materialized=run.upstream_materialized, warehouse=warehouse,
-    )
-    for check in checks:
-        outcomes.extend(check.evaluate(check_inputs))
-    record_failures(warehouse, [o for o in outcomes if not o.passed], table=table.table, run_id=context.run.run_id)
-
-    per_date = _rows_per_date(frame, table.partition_column, dates)
-    no_game_dates = [d.isoformat() for d, games in zip(day_info["date"].dt.date, day_info["games_scheduled"]) if games == 0]
-    metadata = {
-        "dagster/row_count": int(len(frame)),
-        "dagster/table_name": table.table,
-        "partition_dates": f"{min(dates)} .. {max(dates)} ({len(dates)} dates)",
-        "rows_per_date": dg.MetadataValue.md(per_date.rename("rows").to_frame().T.to_markdown() if len(dates) <= 31 else per_date.describe().to_frame("rows per date").to_markdown()),
-        "rows_deleted": written.rows_deleted,
-        "no_game_dates": ", ".join(no_game_dates[:40]) + (" ..." if len(no_game_dates) > 40 else "") if no_game_dates else "none",
-        "preview": dg.MetadataValue.md(_preview(frame)),
-        "seconds": round(elapsed, 3),
-        "warehouse": warehouse.kind,
-    }
-    if written.bytes_processed is not None:
-        metadata["bytes_processed"] = written.bytes_processed
-    yield dg.MaterializeResult(metadata=metadata)
-    no_games = frozenset(day_info.loc[day_info["games_scheduled"] == 0, "date"].dt.date)
-    yield from check_events(context, table.asset_name, checks, outcomes, no_games)
+        raise dg.RetryRequested(max_retries=TRANSIENT_RETRIES, seconds_to_wait=5) from error
+    shared = run_metadata(run, warehouse)
+    if not run.red_dates:
+        for day, result in run.per_date.items():
+            context.add_asset_metadata(date_metadata(result), partition_key=day.isoformat())
+        yield dg.MaterializeResult(metadata=shared)
+    else:
+        # only the dates that passed their blocking checks are materialized; the step fails below
+        for day in run.green_dates:
+            yield dg.AssetMaterialization(
+                asset_key=table.asset_name, partition=day.isoformat(), metadata={**shared, **date_metadata(run.per_date[day])}
+            )
+        context.log.warning(
+            f"{table.asset_name}: red dates (not materialized): "
+            + "; ".join(f"{day} ({', '.join(names)})" for day, names in sorted(run.red_dates.items()))
+        )
+    yield from check_events(context, table.asset_name, checks, run.outcomes)
 
 
 def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition]) -> dg.AssetsDefinition:
@@ -143,6 +118,8 @@ def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition]) ->
         pool=WAREHOUSE_POOL,
         backfill_policy=dg.BackfillPolicy.single_run(),
         check_specs=check_specs_for(table.asset_name, checks),
+        # a red date is not materialized (see the module docstring), so the output may be absent
+        output_required=False,
         metadata={
             "dagster/column_schema": column_schema(table.contract),
             "dagster/table_name": table.table,
@@ -153,3 +130,4 @@ def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition]) ->
         yield from materialize_table(context, table, checks, warehouse.get())
 
     return _asset
+

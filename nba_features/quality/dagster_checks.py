@@ -1,33 +1,32 @@
-"""The one place that maps check outcomes onto Dagster asset checks.
+"""The one place that maps check definitions and outcomes onto Dagster asset checks.
 
-Checks are declared as partitioned AssetCheckSpecs (a Dagster 1.13 preview feature), so every
-evaluation is stored against its game date, visible per date in the UI and queryable afterwards.
-A single-partition run yields one AssetCheckResult per check. A range run (a backfill handed to
-one run) yields one AssetCheckEvaluation per check and date, plus one run-level AssetCheckResult
-per check that passes only if every date passed (Dagster needs a result for each declared check
-output; in a range run it has no partition). A failed blocking ERROR check fails the step, which
-stops everything downstream in the same run.
+Every check is a partitioned AssetCheckSpec (a Dagster 1.13 preview feature): every run records one
+evaluation per partition date it covered, days without games included (they pass, with the reason in
+the description), so a date's status is always the verdict on that date and never the leftover of a
+run. (An unpartitioned check on these assets is not an option: runs launched by the daemon plan it
+once per partition, and those planned rows would end as "skipped" or "execution failed".)
 
-Each per-date evaluation names the materialization of its partition it judged. Dagster does that
-itself for an AssetCheckResult of a single-partition run; without it, the UI holds a range run's
-evaluations for stale (the partition's latest materialization is newer than the evaluation's target)
-and shows no check status for those dates.
+Dagster wants a result for every check output of the step; a range run has no single partition for an
+AssetCheckResult, so the outputs are closed with an empty Output and the verdicts travel as
+AssetCheckEvaluations. A failed blocking evaluation fails the step (Dagster raises once the step's
+events are in).
+
+Each per-date evaluation names the materialization of its partition that it judged (the latest one:
+this run's for a materialized date, the previous one for a red date). Without it the UI holds the
+evaluation for stale (the partition's latest materialization would not be its target) and shows no
+status for the date.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
-# not exported by dagster 1.13, but the only way to say which materialization an evaluation judged
-from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 
+from nba_features.dagster_internals import AssetCheckEvaluationTargetMaterializationData
 from nba_features.partitions import game_dates
 from nba_features.quality.outcomes import CheckDefinition, CheckOutcome
-
-SCHEMA_CHECK = "schema_matches_contract"
 
 
 def _severity(check: CheckDefinition) -> dg.AssetCheckSeverity:
@@ -57,21 +56,42 @@ def _metadata(outcome: CheckOutcome) -> dict:
     return metadata
 
 
-def _materializations(
-    context: dg.AssetExecutionContext, asset_name: str, partitions: Sequence[str]
+def latest_materializations(
+    instance: dg.DagsterInstance, asset_name: str, partitions: Sequence[str]
 ) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
-    """The latest materialization of each partition: this run's, stored by Dagster before the checks."""
+    """The latest materialization of each partition (those materialized by this run are the newest)."""
     if not partitions:
         return {}
-    records = context.instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset_name), asset_partitions=list(partitions)), limit=len(partitions)
+    key = dg.AssetKey(asset_name)
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=list(partitions)), limit=len(partitions)
     ).records
     latest: dict[str, AssetCheckEvaluationTargetMaterializationData] = {}
     for record in records:  # newest first
         latest.setdefault(record.partition_key, AssetCheckEvaluationTargetMaterializationData(
             storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp,
         ))  # fmt: skip
+    for partition in (p for p in partitions if p not in latest):  # not materialized by this run: its previous one
+        older = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
+        if older:
+            latest[partition] = AssetCheckEvaluationTargetMaterializationData(
+                storage_id=older[0].storage_id, run_id=older[0].run_id, timestamp=older[0].timestamp
+            )
     return latest
+
+
+def evaluation(
+    asset_name: str,
+    check: CheckDefinition,
+    outcome: CheckOutcome,
+    target: AssetCheckEvaluationTargetMaterializationData | None,
+) -> dg.AssetCheckEvaluation:
+    return dg.AssetCheckEvaluation(
+        asset_key=dg.AssetKey(asset_name), check_name=check.name, passed=bool(outcome.passed),
+        severity=_severity(check), description=outcome.description, metadata=_metadata(outcome),
+        blocking=check.blocking, partition=outcome.game_date.isoformat(),
+        target_materialization_data=target,
+    )  # fmt: skip
 
 
 def check_events(
@@ -79,47 +99,19 @@ def check_events(
     asset_name: str,
     checks: Sequence[CheckDefinition],
     outcomes: Sequence[CheckOutcome],
-    no_game_dates: frozenset[dt.date] = frozenset(),
-) -> Iterator[dg.AssetCheckResult | dg.AssetCheckEvaluation]:
-    single_partition = not context.has_partition_key_range or context.partition_key_range.start == context.partition_key_range.end
-    by_check: dict[str, list[CheckOutcome]] = {c.name: [] for c in checks}
+) -> Iterator[dg.AssetCheckEvaluation | dg.Output]:
+    """Every outcome as an evaluation against the materialization it judged, then the check outputs."""
+    partitions = sorted({o.game_date.isoformat() for o in outcomes})
+    targets = latest_materializations(context.instance, asset_name, partitions)
+    by_name = {check.name: check for check in checks}
     for outcome in outcomes:
-        by_check[outcome.check_name].append(outcome)
-    if not single_partition:
-        judged = sorted({o.game_date.isoformat() for o in outcomes if o.game_date not in no_game_dates})
-        targets = _materializations(context, asset_name, judged)
-    for check in checks:
-        results = by_check[check.name]
-        if single_partition:
-            outcome = results[0]
-            yield dg.AssetCheckResult(
-                check_name=check.name, passed=bool(outcome.passed), severity=_severity(check),
-                description=outcome.description, metadata=_metadata(outcome),
-            )
-            continue
-        # One evaluation per game date; no-game dates pass with their reason in the run-level result
-        # (an event per empty date would double the event-log writes of a season backfill).
-        for outcome in (o for o in results if o.game_date not in no_game_dates):
-            yield dg.AssetCheckEvaluation(
-                asset_key=dg.AssetKey(asset_name), check_name=check.name, passed=bool(outcome.passed),
-                severity=_severity(check), description=outcome.description, metadata=_metadata(outcome),
-                blocking=check.blocking, partition=outcome.game_date.isoformat(),
-                target_materialization_data=targets.get(outcome.game_date.isoformat()),
-            )
-        failed = [o for o in results if not o.passed]
-        skipped = [o for o in results if o.game_date in no_game_dates and o.passed]
-        yield dg.AssetCheckResult(
-            check_name=check.name, passed=not failed, severity=_severity(check),
-            description=f"{len(results) - len(failed)}/{len(results)} dates passed"
-            + (f" ({len(skipped)} without games: passed, nothing to judge)" if skipped else "")
-            + (f"; failed: {', '.join(o.game_date.isoformat() for o in failed[:10])}" if failed else ""),
-            metadata={"dates": len(results), "failed_dates": len(failed), "no_game_dates": len(skipped)},
-        )
+        yield evaluation(asset_name, by_name[outcome.check_name], outcome, targets.get(outcome.game_date.isoformat()))
+    yield from close_check_outputs(context)
 
 
-def schema_check_failure(dates: Sequence[dt.date], message: str) -> CheckOutcome:
-    """The outcome recorded when the live table does not match schemas/ and the write is refused."""
-    return CheckOutcome(
-        check_name=SCHEMA_CHECK, game_date=min(dates), passed=False, severity="ERROR", metric_name="schema_drift",
-        metric_value=None, threshold="live table = schemas/ contract", description=message,
-    )
+def close_check_outputs(context: dg.AssetExecutionContext) -> Iterator[dg.Output]:
+    """An empty Output per selected check of the step: the verdicts are the evaluations already yielded."""
+    selected = context.selected_asset_check_keys
+    for output_name, spec in context.assets_def.check_specs_by_output_name.items():
+        if spec.key in selected:
+            yield dg.Output(None, output_name=output_name)

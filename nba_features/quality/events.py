@@ -1,6 +1,12 @@
 """Failed checks become rows of nba_orchestration.data_quality_events (decision 16) and Slack posts;
 failed Dagster runs become RUN_FAILED rows (`record_run_failure`, written by the run-failure sensor).
 
+Events have a life cycle (decision 23): a failed check opens an event (`resolution_status` PENDING);
+while it is open, the same check failing again on the same partition adds nothing (one event, one
+Slack post); a later passing evaluation of that check on that partition resolves it (RESOLVED,
+`duration_seconds` = time open, the resolving run in `details_json`). A RUN_FAILED event about one
+table and date is resolved by a later run that materializes that date of that table.
+
 Slack is used only when `SLACK_BOT_TOKEN` and `NBA_FEATURES_SLACK_CHANNEL` are set (dagster-slack's
 SlackResource); nothing is posted otherwise. The token is never logged or stored in an event.
 `NBA_FEATURES_SLACK_API_URL` replaces the Slack Web API base URL (default https://slack.com/api/), for
@@ -15,6 +21,7 @@ import logging
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -34,7 +41,7 @@ def event_rows(outcomes: Sequence[CheckOutcome], *, table: str, run_id: str | No
             "event_type": "QUALITY_ISSUE_DETECTED",
             "severity": "CRITICAL" if o.severity == "ERROR" else "WARNING",
             "table_name": table,
-            "game_date": pd.Timestamp(o.game_date),
+            "game_date": pd.Timestamp(o.game_date) if o.game_date is not None else pd.NaT,
             "metric_name": o.metric_name,
             "metric_value": o.metric_value,
             "threshold_breached": "critical" if o.severity == "ERROR" else "warning",
@@ -54,13 +61,91 @@ def event_rows(outcomes: Sequence[CheckOutcome], *, table: str, run_id: str | No
     return pd.DataFrame(rows)
 
 
-def record_failures(warehouse: Warehouse, failures: Sequence[CheckOutcome], *, table: str, run_id: str | None) -> int:
-    """Write one event per failed check outcome of `table` and notify Slack; returns the number of events."""
-    if not failures:
-        return 0
-    written = warehouse.append(EVENTS_TABLE, event_rows(failures, table=table, run_id=run_id))
-    notify_slack(failures, table=table)
-    return written
+# Open events older than this are not looked at when a run resolves events: a partition rerun after
+# more than a year is a backfill, and its events are closed by hand (`nba-features events`).
+OPEN_EVENT_HORIZON_DAYS = 400
+
+OPEN_EVENTS_SQL = f"""
+-- bound: events of the last {OPEN_EVENT_HORIZON_DAYS} days (partition DATE(event_timestamp)), about one table and the run's dates
+SELECT event_id, event_type, processor_name, game_date, event_timestamp
+FROM {EVENTS_TABLE}
+WHERE DATE(event_timestamp) >= @since
+  AND resolution_status = 'PENDING'
+  AND table_name = @table
+  AND (game_date BETWEEN @start_date AND @end_date OR game_date IS NULL)
+"""
+
+RESOLVE_SQL = f"""
+-- bound: events of the last {OPEN_EVENT_HORIZON_DAYS} days, by id
+UPDATE {EVENTS_TABLE}
+SET resolution_status = 'RESOLVED',
+    duration_seconds = TIMESTAMP_DIFF(CAST(@resolved_at AS TIMESTAMP), event_timestamp, SECOND),
+    details_json = CONCAT(SUBSTR(details_json, 1, LENGTH(details_json) - 1), @resolution)
+WHERE DATE(event_timestamp) >= @since AND event_id IN UNNEST(@event_ids) AND resolution_status = 'PENDING'
+"""
+
+
+@dataclass(frozen=True)
+class EventChanges:
+    """What one run's check outcomes did to the events table."""
+
+    opened: tuple[CheckOutcome, ...] = ()
+    still_open: tuple[CheckOutcome, ...] = ()  # failed again while their event was open: nothing written
+    resolved: tuple[str, ...] = ()  # event ids
+
+
+def _key(check: str | None, day) -> tuple[str | None, dt.date | None]:
+    return check, (None if day is None or pd.isna(day) else pd.Timestamp(day).date())
+
+
+def record_outcomes(
+    warehouse: Warehouse,
+    outcomes: Sequence[CheckOutcome],
+    *,
+    table: str,
+    run_id: str | None,
+    dates: Sequence[dt.date],
+    materialized: Sequence[dt.date] = (),
+    now: pd.Timestamp | None = None,
+) -> EventChanges:
+    """Open, fold and resolve the events of one run's outcomes for `table` over `dates`.
+
+    `materialized` are the dates this run materialized (green): they resolve open RUN_FAILED events of
+    the table for those dates. New failures are posted to Slack; folded and resolved ones are not.
+    """
+    now = (now if now is not None else pd.Timestamp.now(tz="UTC")).floor("us")
+    if not dates:
+        return EventChanges()
+    since = (now - pd.Timedelta(days=OPEN_EVENT_HORIZON_DAYS)).date()
+    open_events = warehouse.query(
+        OPEN_EVENTS_SQL, {"since": since, "table": table, "start_date": min(dates), "end_date": max(dates)}
+    )
+    open_checks: dict[tuple, list[str]] = {}
+    open_run_failures: dict[dt.date, list[str]] = {}
+    for event in open_events.itertuples(index=False):
+        if event.event_type == "RUN_FAILED":
+            if not pd.isna(event.game_date):
+                open_run_failures.setdefault(pd.Timestamp(event.game_date).date(), []).append(event.event_id)
+        else:
+            open_checks.setdefault(_key(event.processor_name, event.game_date), []).append(event.event_id)
+    failed = [o for o in outcomes if not o.passed]
+    opened = tuple(o for o in failed if _key(o.check_name, o.game_date) not in open_checks)
+    still_open = tuple(o for o in failed if _key(o.check_name, o.game_date) in open_checks)
+    passed = [o for o in outcomes if o.passed]
+    resolved = [event_id for o in passed for event_id in open_checks.get(_key(o.check_name, o.game_date), ())]
+    # an event without a date (a refused write) is about the table: any later pass of its check closes it
+    resolved += [event_id for name in {o.check_name for o in passed} for event_id in open_checks.get((name, None), ())]
+    resolved += [event_id for day in materialized for event_id in open_run_failures.get(day, ())]
+    if opened:
+        warehouse.append(EVENTS_TABLE, event_rows(opened, table=table, run_id=run_id, now=now))
+        notify_slack(opened, table=table)
+    if resolved:
+        resolution = json.dumps({"resolved_by_run_id": run_id, "resolved_at": now.isoformat()})
+        warehouse.execute(
+            RESOLVE_SQL,
+            {"resolved_at": now.isoformat(), "since": since, "event_ids": sorted(set(resolved)), "resolution": ", " + resolution[1:]},
+        )
+    return EventChanges(opened, still_open, tuple(sorted(set(resolved))))
 
 
 SLACK_MAX_LINES = 20

@@ -198,7 +198,8 @@ def _schedule_covers_context_check() -> CheckDefinition:
             listed = players.get(day, 0)
             passed = games > 0 or listed == 0
             text = (
-                f"{games} games scheduled, {listed} players in the upcoming context" if passed
+                f"{games} games scheduled, {listed} players in the upcoming context" if games
+                else "passed: no games scheduled, and no players in the upcoming context" if passed
                 else f"no games scheduled on {day} but {listed} players in upcoming_player_game_context: schedule missing games?"
             )
             outcomes.append(CheckOutcome("schedule_covers_context", day, passed, "WARN", "context_players_without_games",

@@ -1,8 +1,10 @@
 """Check definitions and outcomes, independent of Dagster.
 
-A check is evaluated per partition date and yields one CheckOutcome per date; the Dagster layer
-(`nba_features.quality.dagster_checks`) turns outcomes into asset-check evaluations and failed ones
-into rows of nba_orchestration.data_quality_events.
+A check is evaluated per partition date and yields one CheckOutcome per date of the run, days without
+games included (they pass with their reason). The one outcome without a date is a refused write (the
+live table does not match schemas/), which is about the whole write. The Dagster layer turns outcomes
+into asset-check evaluations; `quality/events.py` turns failed ones into rows of
+nba_orchestration.data_quality_events.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ Severity = Literal["ERROR", "WARN"]
 @dataclass(frozen=True)
 class CheckOutcome:
     check_name: str
-    game_date: dt.date
+    game_date: dt.date | None  # None only for a refused write (`table_checks.schema_check_failure`)
     passed: bool
     severity: Severity
     metric_name: str

@@ -6,17 +6,14 @@ Tier 3: the most often defaulted features, by registry name, over all 60 indices
 Bootstrap placeholder rows (data_source 'early_season', every feature a default by design, decision 2)
 are counted apart and left out of the tiers, as the trailing-window check leaves them out.
 Percentages are rounded to 1 dp before they are compared with a threshold, as the legacy monitor did.
-`nba-features report` prints it (or JSON) and exits 1 when tier 1 exceeds 15% or there is no data
-(2 on a usage error).
+`nba-features report` (cli/report.py) prints it.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import itertools
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -234,40 +231,3 @@ def render_report(report: ContaminationReport) -> str:
         if report.alert else f"OK: tier 1 contamination {report.tier1_pct:.1f}% is within {TIER1_ALERT_PCT:.0f}%"
     )
     return "\n".join(lines)
-
-
-def add_report_parser(commands) -> None:
-    parser = commands.add_parser("report", help="contamination tiers of ml_feature_store_v2 over a window")
-    window = parser.add_mutually_exclusive_group()
-    window.add_argument("--recent", action="store_true", help=f"the {RECENT_DAYS} days ending on the latest date with rows")
-    parser.add_argument("--from", dest="start", type=dt.date.fromisoformat, default=None)
-    parser.add_argument("--to", dest="end", type=dt.date.fromisoformat, default=None)
-    parser.add_argument("--format", choices=["table", "json"], default="table")
-
-
-def run_report_command(args: argparse.Namespace) -> int:
-    """Exit 0 when tier 1 is within 15%, 1 above it or without data; usage errors are CliError (exit 2)."""
-    from nba_features.cli import CliError
-    from nba_features.warehouse import warehouse_from_env
-
-    if args.recent and (args.start or args.end):
-        raise CliError("--recent cannot be combined with --from/--to")
-    if args.start and args.end and args.end < args.start:
-        raise CliError(f"--to {args.end} is before --from {args.start}")
-    warehouse = warehouse_from_env()
-    bounds = warehouse.query(
-        "SELECT MIN(game_date) AS first, MAX(game_date) AS last FROM nba_predictions.ml_feature_store_v2 "
-        "WHERE game_date BETWEEN @lo AND @hi",
-        {"lo": dt.date(1900, 1, 1), "hi": dt.date(2999, 12, 31)},
-    ).iloc[0]
-    last = pd.Timestamp(bounds["last"]).date() if pd.notna(bounds["last"]) else dt.date.today()
-    first = pd.Timestamp(bounds["first"]).date() if pd.notna(bounds["first"]) else last
-    if args.recent:
-        start, end = last - dt.timedelta(days=RECENT_DAYS - 1), last
-    else:
-        # one open end defaults to the data's edge, never past the given end: an empty window reports NO DATA
-        start = args.start or (min(first, args.end) if args.end else first)
-        end = args.end or max(last, start)
-    report = contamination_report(start, end, warehouse)
-    print(json.dumps(asdict(report) | {"alert": report.alert}, indent=2) if args.format == "json" else render_report(report))
-    return 1 if report.alert else 0

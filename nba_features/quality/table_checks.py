@@ -8,13 +8,14 @@ fail it. The feature store writes bootstrap placeholders, so its bootstrap days 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
 from nba_features.contracts import contract
-from nba_features.quality.dagster_checks import SCHEMA_CHECK
 from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOutcome
+
+SCHEMA_CHECK = "schema_matches_contract"
 
 # date → (minimum, maximum) rows expected for that date, from the inputs the asset already read.
 ExpectedRows = Callable[[CheckInputs], Mapping[dt.date, tuple[int, int]]]
@@ -100,10 +101,12 @@ def value_range_check(ranges: Mapping[str, tuple[float, float]]) -> CheckDefinit
         for day in inputs.dates:
             violations = {column: bad for column, bad in outside.get(day, {}).items() if bad}
             total = sum(violations.values())
+            reason = inputs.skip_reason(day) if day not in outside else None
             outcomes.append(CheckOutcome(
                 "values_in_range", day, total == 0, "WARN", "out_of_range_values", float(total),
                 "; ".join(f"{c} in [{lo}, {hi}]" for c, (lo, hi) in ranges.items()),
-                "all values in range" if not total else "out of range: " + ", ".join(f"{c} ({n})" for c, n in violations.items()),
+                f"passed: {reason}" if reason else "all values in range" if not total
+                else "out of range: " + ", ".join(f"{c} ({n})" for c, n in violations.items()),
                 {"violations": str(violations)} if violations else {},
             ))
         return outcomes
@@ -114,8 +117,8 @@ def value_range_check(ranges: Mapping[str, tuple[float, float]]) -> CheckDefinit
 def schema_check() -> CheckDefinition:
     """Passes once the write went through: the live table was compared with schemas/ before it.
 
-    A mismatch never reaches this point: the write is refused with the diff, the failure is recorded
-    as an event, and the run fails (decision 17).
+    A mismatch never reaches this point: the write is refused with the diff (`schema_check_failure`),
+    the failure is recorded as one event about the whole write, and the run fails (decision 17).
     """
 
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
@@ -126,6 +129,14 @@ def schema_check() -> CheckDefinition:
         ]
 
     return CheckDefinition(SCHEMA_CHECK, "The live table has every column of schemas/ with the contract's types", "ERROR", True, evaluate)
+
+
+def schema_check_failure(dates: Sequence[dt.date], message: str) -> CheckOutcome:
+    """The refused write, as one outcome without a date (one event; the asset fails every date with it)."""
+    return CheckOutcome(
+        SCHEMA_CHECK, None, False, "ERROR", "schema_drift", None, "live table = schemas/ contract", message,
+        {"dates": f"{min(dates)}..{max(dates)}"},
+    )
 
 
 def standard_checks(expected: ExpectedRows, ranges: Mapping[str, tuple[float, float]], *, bootstrap_writes_rows: bool = False) -> list[CheckDefinition]:

@@ -75,6 +75,14 @@ class WriteResult:
     rows_deleted: int
     bytes_processed: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # rows each replaced date held before the write (every date of `dates`, 0 when it was empty)
+    deleted_by_date: dict[dt.date, int] = field(default_factory=dict)
+
+
+def deleted_by_date(dates: Sequence[dt.date], counts: pd.DataFrame) -> dict[dt.date, int]:
+    """Every replaced date with the rows it held, from a `(d, n)` count per partition date."""
+    found = {_as_date(d): int(n) for d, n in zip(counts["d"], counts["n"])} if len(counts) else {}
+    return {day: found.get(day, 0) for day in dates}
 
 
 def retry_transient(operation: Callable[[], T], *, attempts: int = 6, base_delay: float = 0.2) -> T:
@@ -245,6 +253,10 @@ class Warehouse(abc.ABC):
     @abc.abstractmethod
     def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
         """Run one BigQuery-dialect SELECT with named parameters; frames follow CONVENTIONS.md."""
+
+    @abc.abstractmethod
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> int:
+        """Run one BigQuery-dialect DML statement (UPDATE / DELETE) with named parameters; rows affected."""
 
     @abc.abstractmethod
     def table_exists(self, table: str) -> bool: ...

@@ -76,7 +76,14 @@ from google.cloud.bigquery.table import PrimaryKey, TableConstraints
 from sqlglot import exp
 
 from nba_features.contracts import TableContract
-from nba_features.warehouse.base import TransientWarehouseError, Warehouse, WriteResult, normalize_result, retry_transient
+from nba_features.warehouse.base import (
+    TransientWarehouseError,
+    Warehouse,
+    WriteResult,
+    deleted_by_date,
+    normalize_result,
+    retry_transient,
+)
 from nba_features.warehouse.sql import array_values, bigquery_param_type, check_parameters, is_null_value, validate_identifier
 
 T = TypeVar("T")
@@ -398,6 +405,12 @@ class BigQueryWarehouse(Warehouse):
 
         return self._call(operation, run)
 
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> int:
+        bound = check_parameters(sql, params)
+        job = self._run_statement(self.qualify(sql), bound, labels or {}, "statement")
+        self.last_bytes_processed = job.total_bytes_processed
+        return int(job.num_dml_affected_rows or 0)
+
     # --- reads -------------------------------------------------------------------------------
     def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
         bound = check_parameters(sql, params)
@@ -512,13 +525,25 @@ class BigQueryWarehouse(Warehouse):
             f"WHERE {_quoted(table.partition_column)} IN UNNEST(@partition_dates)"
         )
 
+    def count_sql(self, table: TableContract) -> str:
+        """Rows per partition date of @partition_dates: what a replace is about to delete, date by date."""
+        return (
+            f"SELECT {_quoted(table.partition_column)} AS d, COUNT(*) AS n FROM {_quoted_table(table.dataset, table.name)} "
+            f"WHERE {_quoted(table.partition_column)} IN UNNEST(@partition_dates) GROUP BY 1"
+        )
+
     def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult:
         labels = {"table": table.full_name, **labels}
         params = {"partition_dates": list(dates)}
+        # A MERGE reports one total; the per-date counts come from a read just before it (the warehouse
+        # pool runs one write at a time, so nothing changes these partitions in between).
+        by_date = deleted_by_date(dates, self.query(self.count_sql(table), params, labels=labels))
         if not len(frame):
             job = self._run_statement(self.qualify(self.delete_sql(table)), params, labels, f"delete partitions of {table.full_name}")
             deleted = job.num_dml_affected_rows or 0
-            return WriteResult(table.full_name, dates, 0, int(deleted), job.total_bytes_processed, {"job_id": job.job_id})
+            return WriteResult(
+                table.full_name, dates, 0, int(deleted), job.total_bytes_processed, {"job_id": job.job_id}, by_date
+            )
         staging_name = self._create_staging_table(table)
         try:
             self._load(self.table_id(f"{table.dataset}.{staging_name}"), table, _loadable(table, frame), labels, truncate=True)
@@ -532,7 +557,9 @@ class BigQueryWarehouse(Warehouse):
         else:  # servers without DML statistics report the MERGE's inserted + deleted rows as one count
             written = len(frame)
             deleted = (job.num_dml_affected_rows or written) - written
-        return WriteResult(table.full_name, dates, int(written), int(deleted), job.total_bytes_processed, {"job_id": job.job_id})
+        return WriteResult(
+            table.full_name, dates, int(written), int(deleted), job.total_bytes_processed, {"job_id": job.job_id}, by_date
+        )
 
     def _append(self, table: TableContract, frame: pd.DataFrame) -> int:
         self._load(self.table_id(table), table, _loadable(table, frame), {"table": table.full_name}, truncate=False)

@@ -25,6 +25,7 @@ from nba_features.warehouse.base import (
     TransientWarehouseError,
     Warehouse,
     WriteResult,
+    deleted_by_date,
     normalize_result,
     retry_transient,
     to_arrow,
@@ -95,6 +96,11 @@ class DuckDBWarehouse(Warehouse):
         translated = to_duckdb(sql)
         return normalize_result(self._run(lambda c: duckdb_frame(c.execute(translated, bound))))
 
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> int:
+        bound = check_parameters(sql, params)
+        translated = to_duckdb(sql)
+        return int(self._run(lambda c: c.execute(translated, bound).fetchone()[0]))
+
     def execute_native(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """DuckDB-dialect SQL for tests and tools that inspect the file itself."""
         return normalize_result(self._run(lambda c: c.execute(sql, params or []).df()))
@@ -158,9 +164,13 @@ class DuckDBWarehouse(Warehouse):
         def replace(connection):
             connection.execute("BEGIN TRANSACTION")
             try:
-                deleted = connection.execute(
-                    f"DELETE FROM {_qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates]
-                ).fetchone()[0]
+                # what each date held, read inside the transaction that deletes it
+                counts = connection.execute(
+                    f"SELECT {partition} AS d, COUNT(*) AS n FROM {_qualified(table)} "
+                    f"WHERE {partition} IN (SELECT UNNEST(?::DATE[])) GROUP BY 1",
+                    [dates],
+                ).df()
+                connection.execute(f"DELETE FROM {_qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates])
                 if len(frame):
                     connection.register("incoming_frame", self._arrow_stream(table, frame))  # a new stream per attempt
                     connection.execute(insert)
@@ -169,10 +179,12 @@ class DuckDBWarehouse(Warehouse):
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
-            return deleted
+            return counts
 
-        deleted = self._run(replace)
-        return WriteResult(table.full_name, dates, rows_written=len(frame), rows_deleted=int(deleted))
+        by_date = deleted_by_date(dates, self._run(replace))
+        return WriteResult(
+            table.full_name, dates, rows_written=len(frame), rows_deleted=sum(by_date.values()), deleted_by_date=by_date
+        )
 
     def _append(self, table: TableContract, frame: pd.DataFrame) -> int:
         insert = self._insert_sql(table)

@@ -23,8 +23,8 @@ from sqlglot import exp
 import nba_features.quality
 from nba_features.contracts import load_contracts
 from nba_features.phase4 import seasons
-from nba_features.phase4.assets import upstream_materialized
-from nba_features.phase4.registry import RUN_ORDER
+from nba_features.pipeline.lineage import upstream_materialized
+from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
 
 EXTRACT_PARAMETERS = {"start_date", "end_date", seasons.SEASON_START_PARAMETER}
@@ -166,7 +166,7 @@ def test_upstream_lookup_prunes_partitions(tmp_path):
     warehouse = RecordingWarehouse(tmp_path / "warehouse.duckdb")
     warehouse.apply_schemas()
     for table in RUN_ORDER:
-        upstream_materialized(warehouse, table, [dt.date(2024, 1, 10), dt.date(2024, 1, 12)])
+        upstream_materialized(warehouse, table, [dt.date(2024, 1, 10), dt.date(2024, 1, 12)], PHASE4_TABLES)
     assert len(warehouse.queries) == sum(len(t.upstream_assets) for t in RUN_ORDER) > 0
     for sql in warehouse.queries:
         reads = list(partitioned_reads(sql))

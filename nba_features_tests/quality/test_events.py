@@ -1,4 +1,4 @@
-"""Failed checks as rows of nba_orchestration.data_quality_events (decision 16) and as Slack posts.
+"""Failed checks as rows of nba_orchestration.data_quality_events and as Slack posts; the events' life cycle.
 
 Slack is a local HTTP server on 127.0.0.1 speaking the Web API's chat.postMessage; dagster-slack's
 client is pointed at it with NBA_FEATURES_SLACK_API_URL, so the whole path (environment, SlackResource,
@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pandas as pd
 import pytest
 
-from nba_features.quality.events import EVENTS_TABLE, event_rows, notify_slack, record_failures
+from nba_features.quality.events import EVENTS_TABLE, event_rows, notify_slack, record_outcomes, record_run_failure
 from nba_features.quality.outcomes import CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
 
@@ -64,12 +64,24 @@ class FakeSlack(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}/api/"
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> DuckDBWarehouse:
-    """Shared by this module's tests (events are appended; each test reads back its own run id)."""
-    warehouse = DuckDBWarehouse(tmp_path_factory.mktemp("events") / "warehouse.duckdb")
+@pytest.fixture
+def warehouse(tmp_path) -> DuckDBWarehouse:
+    warehouse = DuckDBWarehouse(tmp_path / "warehouse.duckdb")
     warehouse.apply_schemas([EVENTS_TABLE])
     return warehouse
+
+
+def record_failures(warehouse, failures, *, run_id, now=NOW) -> int:
+    """The failures of one run over their dates: the number of events opened."""
+    dates = sorted({o.game_date for o in failures}) or [D]
+    return len(record_outcomes(warehouse, failures, table=TABLE, run_id=run_id, dates=dates, now=now).opened)
+
+
+def stored(warehouse) -> pd.DataFrame:
+    return warehouse.query(
+        f"SELECT * FROM {EVENTS_TABLE} WHERE DATE(event_timestamp) >= @since ORDER BY event_timestamp, processor_name",
+        {"since": dt.date(2000, 1, 1)},
+    )
 
 
 @pytest.fixture
@@ -109,8 +121,8 @@ def test_event_rows_carry_severity_metric_threshold_and_details():
 
 
 def test_record_failures_appends_one_row_per_failure(warehouse):
-    assert record_failures(warehouse, [], table=TABLE, run_id="run-empty") == 0
-    assert record_failures(warehouse, [RED, CANARY], table=TABLE, run_id="run-two") == 2
+    assert record_failures(warehouse, [], run_id="run-empty") == 0
+    assert record_failures(warehouse, [RED, CANARY], run_id="run-two") == 2
     stored = warehouse.query(
         f"SELECT * FROM {EVENTS_TABLE} WHERE game_date = @d AND session_id IN UNNEST(@runs) ORDER BY metric_name",
         {"d": D, "runs": ["run-empty", "run-two"]},
@@ -121,18 +133,77 @@ def test_record_failures_appends_one_row_per_failure(warehouse):
     assert stored.iloc[1]["description"] == "100.0% of 201 rows have required defaults"
 
 
+# --- the life cycle ------------------------------------------------------------------------------------
+PASSED = CheckOutcome("required_default_rate", D, True, "ERROR", "pct_rows_required_defaults", 2.0, "<= 30.0%", "2.0% of 201 rows")
+
+
+def test_an_event_opens_on_failure_folds_repeats_and_resolves_on_a_later_pass(warehouse, slack, monkeypatch):
+    configure(monkeypatch)
+    opened = record_outcomes(warehouse, [RED], table=TABLE, run_id="run-red", dates=[D], now=NOW)
+    assert [o.check_name for o in opened.opened] == ["required_default_rate"]
+    (event,) = stored(warehouse).itertuples()
+    assert (event.resolution_status, event.session_id) == ("PENDING", "run-red") and pd.isna(event.duration_seconds)
+
+    # the same check failing again on the same partition while the event is open: folded, nothing posted
+    again = record_outcomes(warehouse, [RED], table=TABLE, run_id="run-again", dates=[D], now=NOW + pd.Timedelta(hours=1))
+    assert (again.opened, [o.check_name for o in again.still_open]) == ((), ["required_default_rate"])
+    assert len(stored(warehouse)) == 1 and len(slack.requests) == 1
+
+    # another check or another date is another event
+    other_day = CheckOutcome(**{**RED.__dict__, "game_date": D + dt.timedelta(days=1)})
+    assert len(record_outcomes(warehouse, [other_day], table=TABLE, run_id="run-other", dates=[other_day.game_date], now=NOW).opened) == 1
+
+    # a later passing evaluation of that check on that partition resolves it, naming the run
+    fixed_at = NOW + pd.Timedelta(hours=5, seconds=7)
+    resolved = record_outcomes(warehouse, [PASSED], table=TABLE, run_id="run-fix", dates=[D], now=fixed_at)
+    assert resolved.resolved == (event.event_id,)
+    rows = stored(warehouse).set_index("event_id")
+    fixed = rows.loc[event.event_id]
+    assert (fixed["resolution_status"], fixed["duration_seconds"]) == ("RESOLVED", 5 * 3600 + 7)
+    details = json.loads(fixed["details_json"])
+    assert details["resolved_by_run_id"] == "run-fix" and details["check"] == "required_default_rate"
+    assert pd.Timestamp(details["resolved_at"]) == fixed_at
+    assert (rows["resolution_status"] == "PENDING").sum() == 1  # the other date's event stays open
+    assert len(slack.requests) == 2  # one post per opened event, none for the fold or the resolution
+
+    # failing again after the resolution opens a new event
+    assert len(record_outcomes(warehouse, [RED], table=TABLE, run_id="run-red-2", dates=[D], now=fixed_at).opened) == 1
+
+
+def test_a_refused_write_opens_one_event_without_a_date_closed_by_a_later_pass(warehouse):
+    refused = CheckOutcome("schema_matches_contract", None, False, "ERROR", "schema_drift", None, "live = contract", "missing x")
+    ok = CheckOutcome("schema_matches_contract", D, True, "ERROR", "schema_drift", 0.0, "live = contract", "matched")
+    assert len(record_outcomes(warehouse, [refused], table=TABLE, run_id="run-1", dates=[D], now=NOW).opened) == 1
+    assert pd.isna(stored(warehouse)["game_date"].iloc[0])
+    assert len(record_outcomes(warehouse, [ok], table=TABLE, run_id="run-2", dates=[D], now=NOW).resolved) == 1
+    assert set(stored(warehouse)["resolution_status"]) == {"RESOLVED"}
+
+
+def test_a_run_failure_of_one_date_is_resolved_when_that_date_is_materialized(warehouse):
+    record_run_failure(
+        warehouse, run_id="failed-run", processor_name="ml_feature_store_v2", description="run failed", failed_at=NOW,
+        game_date=D, table=TABLE, details={"job": "phase4_job"},
+    )  # fmt: skip
+    untouched = record_outcomes(warehouse, [], table=TABLE, run_id="other", dates=[D], materialized=[], now=NOW)
+    assert untouched.resolved == () and set(stored(warehouse)["resolution_status"]) == {"PENDING"}
+    done = record_outcomes(warehouse, [], table=TABLE, run_id="rerun", dates=[D], materialized=[D], now=NOW + pd.Timedelta(minutes=3))
+    assert len(done.resolved) == 1
+    (event,) = stored(warehouse).itertuples()
+    assert (event.resolution_status, event.duration_seconds, json.loads(event.details_json)["resolved_by_run_id"]) == ("RESOLVED", 180, "rerun")
+
+
 # --- Slack ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("token", "channel"), [(None, None), (TOKEN, None), (None, "#nba-quality"), ("", "#nba-quality")])
 def test_nothing_is_posted_unless_token_and_channel_are_set(warehouse, slack, monkeypatch, token, channel):
     configure(monkeypatch, token, channel)
-    assert record_failures(warehouse, [RED], table=TABLE, run_id="run-1") == 1  # the event is still written
+    assert record_failures(warehouse, [RED], run_id="run-1") == 1  # the event is still written
     assert notify_slack([RED], table=TABLE) is False
     assert slack.requests == []
 
 
 def test_failures_are_posted_to_the_channel_naming_the_check(warehouse, slack, monkeypatch):
     configure(monkeypatch)
-    assert record_failures(warehouse, [RED, CANARY], table=TABLE, run_id="run-1") == 2
+    assert record_failures(warehouse, [RED, CANARY], run_id="run-1") == 2
     (request,) = slack.requests
     assert request["path"] == "/api/chat.postMessage"
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
@@ -158,7 +229,7 @@ def test_a_slack_error_is_logged_without_the_token_and_never_fails_the_run(wareh
     slack.reply = {"ok": False, "error": "channel_not_found"}
     with caplog.at_level(logging.WARNING, logger="nba_features.quality.events"):
         assert notify_slack([RED], table=TABLE) is False
-        assert record_failures(warehouse, [RED], table=TABLE, run_id="run-1") == 1
+        assert record_failures(warehouse, [RED], run_id="run-1") == 1
     assert len(slack.requests) == 2
     assert [r.getMessage() for r in caplog.records] == ["Slack notification failed: SlackApiError"] * 2
     assert TOKEN not in caplog.text

@@ -7,10 +7,10 @@ own Dagster instance, together with a test-only `predictions` asset downstream o
 
 - Incident: composite factors were never computed for 2026-02-06 (the legacy scheduler ran the feature
   store without them). The feature-store partition turns red through four independent blocking checks,
-  the failures are events, and `predictions` is skipped.
+  the failures are events, the partition is marked failed (not materialized), and `predictions` is skipped.
 - Healthy: 2026-02-05, all five assets: every check of every asset passes and `predictions` runs.
-- Range: 2025-12-23 .. 2025-12-25 in one run (Christmas Eve has no games): one evaluation per game
-  date with its partition, plus a run-level summary per check.
+- Range: 2025-12-23 .. 2025-12-25 in one run (Christmas Eve has no games): one evaluation per date
+  with its partition, the day without games included (it passes with its reason).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ BLOCKING_GATES = {
 CHECK_KEYS = [
     dg.AssetCheckKey(dg.AssetKey(name), check.name) for name, table in PHASE4_TABLES.items() for check in checks_for(table)
 ]
+
 
 
 @dg.asset(partitions_def=game_dates, deps=[FEATURE_STORE])
@@ -138,7 +139,11 @@ def test_incident_writes_events_and_blocks_downstream(incident):
     assert set(events["table_name"]) == {"nba_predictions.ml_feature_store_v2"}
     assert {"average_quality_score", "quality_ready_canary"} <= set(events["processor_name"])  # WARN canaries, also recorded
 
-    assert materialized(result) == {"team_defense_zone_analysis", "player_shot_zone_analysis", "player_daily_cache", "ml_feature_store_v2"}
+    # the red date is not materialized: Dagster marks exactly that partition failed
+    assert materialized(result) == {"team_defense_zone_analysis", "player_shot_zone_analysis", "player_daily_cache"}
+    assert instance.get_status_by_partition(FEATURE_STORE, [INCIDENT.isoformat()], game_dates) == {
+        INCIDENT.isoformat(): dg.AssetPartitionStatus.FAILED
+    }
     assert "predictions" not in {e.step_key for e in result.all_events if e.event_type_value in ("STEP_START", "STEP_SUCCESS")}
     logs = [entry.user_message for entry in instance.all_logs(result.run_id)]
     assert "Dependencies for step predictions failed: ['ml_feature_store_v2']. Not executing." in logs
@@ -190,20 +195,24 @@ def range_run(seeded, tmp_path_factory):
     return run(seeded, tmp_path_factory.mktemp("range"), selection, window=RANGE)
 
 
-def test_a_range_run_records_one_evaluation_per_game_date_and_a_run_summary(range_run):
+def test_a_range_run_records_one_evaluation_per_date_days_without_games_included(range_run):
     result, instance, _ = range_run
     assert result.success
-    game_days = {RANGE[0].isoformat(), RANGE[1].isoformat()}
+    days = {RANGE[0].isoformat(), NO_GAMES.isoformat(), RANGE[1].isoformat()}
     for key in CHECK_KEYS:
         records = history(instance, key, result.run_id)
-        per_date = {r.partition: r.status.value for r in records if r.partition is not None}
-        assert per_date == dict.fromkeys(game_days, "SUCCEEDED"), key
-        (summary,) = [evaluation(r) for r in records if r.partition is None]
-        assert summary.passed and summary.description == "3/3 dates passed (1 without games: passed, nothing to judge)", key
-        assert {k: v.value for k, v in summary.metadata.items()} == {"dates": 3, "failed_dates": 0, "no_game_dates": 1}
+        assert {r.partition: r.status.value for r in records} == dict.fromkeys(days, "SUCCEEDED"), key
         # each evaluation targets its partition's materialization, so the UI shows it as current
-        assert partition_status(instance, key) == {"SUCCEEDED": game_days, "SKIPPED": {NO_GAMES.isoformat()}}, key
-    assert NO_GAMES.isoformat() not in {e.partition for e in result.get_asset_check_evaluations()}
+        assert partition_status(instance, key) == {"SUCCEEDED": days}, key
+        (no_games,) = [evaluation(r) for r in records if r.partition == NO_GAMES.isoformat()]
+        assert key.name in ("schema_matches_contract", "primary_key_unique") or "no games scheduled" in no_games.description, key
+    # every partition of every asset is materialized, each with its own row count
+    for name in PHASE4_TABLES:
+        for record in instance.fetch_materializations(dg.AssetKey(name), limit=10).records:
+            materialization = record.asset_materialization
+            rows = materialization.metadata["dagster/row_count"].value
+            if materialization.partition == NO_GAMES.isoformat():
+                assert rows == 0 and "no games scheduled" in materialization.metadata["note"].value
 
 
 def test_a_range_run_judges_drift_against_its_own_earlier_date(range_run):

@@ -8,6 +8,7 @@ box-score summary and upcoming context; the schema check runs through the real a
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import dagster as dg
 import duckdb
@@ -238,13 +239,14 @@ def test_a_live_table_missing_a_column_refuses_the_write_records_an_event_and_ke
 
     kept = warehouse.query(f"SELECT team_abbr, defensive_rating_last_15 FROM {table} WHERE analysis_date = @d ORDER BY 1", {"d": D})
     assert kept.to_dict("list") == {"team_abbr": ["AAA", "BBB"], "defensive_rating_last_15": [108.5, 108.5]}
-    events = warehouse.query(f"SELECT * FROM {EVENTS_TABLE} WHERE game_date = @d", {"d": D})
-    assert len(events) == 1
+    events = warehouse.query(f"SELECT * FROM {EVENTS_TABLE} WHERE DATE(event_timestamp) >= @d", {"d": dt.date(2000, 1, 1)})
+    assert len(events) == 1 and pd.isna(events.iloc[0]["game_date"])  # one event about the refused write
     event = events.iloc[0]
     assert (event["table_name"], event["metric_name"], event["severity"], event["processor_name"]) == (
         table, "schema_drift", "CRITICAL", "schema_matches_contract",
     )  # fmt: skip
     assert "opponent_pace missing" in event["description"] and event["session_id"] == result.run_id
+    assert json.loads(event["details_json"])["dates"] == f"{D}..{D}"
 
 
 def test_schema_check_passes_once_the_write_went_through():

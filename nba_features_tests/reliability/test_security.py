@@ -32,7 +32,6 @@ CONTRACT_ATTRIBUTES = {"table", "full_name", "partition_column", "date_column", 
 REVIEWED = {
     ("automation/fingerprints.py", "date_column"): "validate_identifier(contract partition column)",
     ("automation/fingerprints.py", "columns"): "validate_identifier over contract columns",
-    ("cli.py", "column"): "the registry table's partition column (contract)",
     ("contracts/ddl.py", "source"): "an error message naming a schemas/ file, not SQL",
     ("warehouse/bigquery_warehouse.py", "columns"): "_quoted over contract column names",
     ("warehouse/bigquery_warehouse.py", "values"): "_quoted over contract column names",

@@ -1,0 +1,5 @@
+import sys
+
+from nba_features.cli.main import main
+
+sys.exit(main())

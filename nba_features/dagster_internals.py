@@ -1,0 +1,46 @@
+"""Every name this project takes from Dagster's private modules, in one place.
+
+Dagster 1.13 has no public API for these needs; each import says which. The versions are pinned
+(pyproject.toml), and `nba_features_tests/definitions/test_dagster_internals.py` imports every name,
+so an upgrade that moves one fails there, not in a run.
+"""
+
+from __future__ import annotations
+
+# Backfills (automation/backfills.py): creating an asset backfill on the instance, as the UI does, and
+# reading its per-asset status; Dagster exposes these only through GraphQL.
+from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
+# Check evaluations of a range run (quality/dagster_checks.py): the only way to say which
+# materialization of a partition an evaluation judged.
+from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
+# Event-log reads of the retry sensor: per-partition check results and a run's planned assets.
+from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.events import DagsterEventType
+from dagster._core.execution.asset_backfill import AssetBackfillStatus, PartitionedAssetBackfillStatus
+# The local instance's event log (instance_storage.py): the consolidated SQLite storage, with one
+# engine and pooled connections instead of a new engine per statement.
+from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import ConsolidatedSqliteEventLogStorage
+from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, PartitionBackfill
+from dagster._core.storage.tags import PARENT_BACKFILL_ID_TAG, ROOT_BACKFILL_ID_TAG
+from dagster._core.utils import make_new_backfill_id
+from dagster._time import get_current_timestamp
+
+__all__ = [
+    "AssetBackfillStatus",
+    "AssetCheckEvaluationTargetMaterializationData",
+    "BULK_ACTION_TERMINAL_STATUSES",
+    "BaseAssetGraph",
+    "ConsolidatedSqliteEventLogStorage",
+    "SQLITE_BUSY_TIMEOUT_SECONDS",
+    "DagsterEventType",
+    "PARENT_BACKFILL_ID_TAG",
+    "PartitionBackfill",
+    "PartitionKeyFilter",
+    "PartitionedAssetBackfillStatus",
+    "ROOT_BACKFILL_ID_TAG",
+    "create_engine",
+    "get_current_timestamp",
+    "make_new_backfill_id",
+]
