@@ -1,18 +1,19 @@
 """Pool slots that hold on a SQLite instance: one claim at a time across processes.
 
 The `warehouse` pool (dagster.yaml, `default_limit: 1`) is enforced by each run's executor claiming
-a slot in the event-log storage. Dagster's SQL storage claims in several steps (is a slot free? queue
+a slot in the event-log storage. Dagster's SQL storage claims in several statements (is a slot free? queue
 the step as assigned; pick a free slot row; write the step into it), and on SQLite nothing makes them
 one: `SELECT ... FOR UPDATE SKIP LOCKED` is ignored and the slot UPDATE does not check that the slot
 is still free. Two processes whose steps ask at the same moment both get the single slot, and both
 steps run at once (seen as overlapping steps of two CLI runs of one partition, 2 in 10 runs, and
-as 12 double claims in 40 simultaneous claims on an instance with the project's dagster.yaml).
+as 12 double claims in 40 simultaneous claims of two processes on the consolidated SQLite storage).
 
 `SerializedPoolSlots` makes every claim and release of a slot exclusive across the processes that
 share the instance: an advisory file lock (`flock`) next to the SQLite file, taken once per
 outermost call (a release assigns the next queued step inside it), plus a per-storage re-entrant
-lock for threads of one process. Reads of pool state are not locked. PostgreSQL storage (production
-instances) locks rows itself and does not need this.
+lock for threads of one process. Reads of pool state are not locked. The project's SQLite event log
+(`instance_storage.PooledSqliteEventLogStorage`, dagster.yaml) includes it; PostgreSQL storage
+(production instances) locks rows itself and does not need it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator
-
-from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import ConsolidatedSqliteEventLogStorage
 
 try:  # POSIX; elsewhere only the threads of one process are serialised
     import fcntl
@@ -93,6 +92,3 @@ class SerializedPoolSlots:
         with self.pool_slots_locked():
             return super().delete_concurrency_limit(*args, **kwargs)
 
-
-class SerializedConsolidatedSqliteEventLogStorage(SerializedPoolSlots, ConsolidatedSqliteEventLogStorage):
-    """Dagster's consolidated SQLite event log with pool slots claimed one at a time (dagster.yaml)."""

@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 
-SPACING, HOLD = 0.4, 0.2
+SPACING, HOLD = 0.25, 0.1
 POOL, STEP = "warehouse", "team_defense_zone_analysis"
 
 

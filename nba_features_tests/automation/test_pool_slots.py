@@ -2,7 +2,8 @@
 
 Dagster's SQL storage claims a slot in several statements that SQLite does not make atomic, so steps
 of two processes asking at the same moment could both get the single slot (nba_features/pool_slots.py).
-Here several real processes claim the slot at the same agreed moments, trial after trial.
+Here several real processes claim the slot at the same agreed moments, trial after trial, on an
+instance configured by the project's dagster.yaml.
 """
 
 from __future__ import annotations
@@ -14,25 +15,16 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import pytest
-import yaml
 
 from nba_features.pool_slots import SerializedPoolSlots
-from nba_features_tests.automation.conftest import ROOT, instance_config, write_instance_home
+from nba_features_tests.automation.conftest import ROOT, write_instance_home
 
-PROCESSES, TRIALS = 3, 12
+PROCESSES, TRIALS = 3, 40
 
 
-def serialized_instance_home(home: Path) -> Path:
-    """The project's instance config with the event log on the serialised consolidated SQLite storage."""
-    home.mkdir(parents=True, exist_ok=True)
-    config = instance_config(home)
-    config["event_log_storage"] = {
-        "module": "nba_features.pool_slots",
-        "class": "SerializedConsolidatedSqliteEventLogStorage",
-        "config": {"base_dir": str(home / "history")},
-    }
-    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+def project_instance_home(home: Path) -> Path:
+    """An instance home with the project's dagster.yaml, the warehouse pool's limit initialised."""
+    write_instance_home(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert isinstance(instance.event_log_storage, SerializedPoolSlots)
         assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
@@ -41,7 +33,7 @@ def serialized_instance_home(home: Path) -> Path:
 
 
 def test_simultaneous_claims_of_the_one_warehouse_slot_never_both_succeed(tmp_path):
-    home = serialized_instance_home(tmp_path / "dagster_home")
+    home = project_instance_home(tmp_path / "dagster_home")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     start = time.time() + 12  # after every process has imported Dagster and opened the instance
     command = [sys.executable, "-m", "nba_features_tests.automation._pool_claims", str(home), repr(start), str(TRIALS)]
@@ -63,9 +55,3 @@ def test_simultaneous_claims_of_the_one_warehouse_slot_never_both_succeed(tmp_pa
     held.sort()
     overlapping = [(a, b) for a, b in zip(held, held[1:]) if b[0] < a[1]]
     assert not overlapping, f"two processes held the one slot at once: {overlapping}"
-
-
-@pytest.mark.xfail(strict=True, reason="dagster.yaml's event log storage does not include SerializedPoolSlots yet (wiring handed off)")
-def test_the_project_instance_serialises_pool_slots(tmp_path):
-    with dg.DagsterInstance.from_config(str(write_instance_home(tmp_path / "dagster_home"))) as instance:
-        assert isinstance(instance.event_log_storage, SerializedPoolSlots)
