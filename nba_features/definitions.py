@@ -14,7 +14,7 @@ from nba_features.phase4.registry import RUN_ORDER, checks_for
 from nba_features.sources.assets import source_asset_specs
 from nba_features.warehouse import warehouse_resource_from_env
 
-PHASE4_ASSETS = [build_phase4_asset(table, checks_for(table)) for table in RUN_ORDER]
+PHASE4_ASSETS = [build_phase4_asset(table, checks_for(table), position) for position, table in enumerate(RUN_ORDER)]
 
 defs = dg.Definitions(
     assets=[*source_asset_specs(), *PHASE4_ASSETS],

@@ -35,6 +35,7 @@ from nba_features.warehouse import TransientWarehouseError, Warehouse, Warehouse
 PHASE4_GROUP = "phase4"
 WAREHOUSE_POOL = "warehouse"
 TRANSIENT_RETRIES = 2
+RUN_ORDER_PRIORITY = 10  # step priority of the first asset of the run order; each next one is one lower
 
 
 def run_partition_dates(context: dg.AssetExecutionContext) -> list[dt.date]:
@@ -105,7 +106,10 @@ def materialize_table(
     yield from check_events(context, table.asset_name, checks, run.outcomes)
 
 
-def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition]) -> dg.AssetsDefinition:
+def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition], run_position: int) -> dg.AssetsDefinition:
+    """The asset of `table`, `run_position` in the run order (0 first): independent assets of one run
+    (team defense and shot zones; composite factors and the daily cache) start in that order, which a
+    higher step priority gives them (Dagster otherwise orders ready steps by name)."""
     deps = [*table.upstream_assets, *(source_asset_key(t) for t in table.source_tables)]
 
     @dg.asset(
@@ -116,6 +120,7 @@ def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition]) ->
         group_name=PHASE4_GROUP,
         kinds={"python", "sql"},
         pool=WAREHOUSE_POOL,
+        op_tags={"dagster/priority": str(RUN_ORDER_PRIORITY - run_position)},
         backfill_policy=dg.BackfillPolicy.single_run(),
         check_specs=check_specs_for(table.asset_name, checks),
         # a red date is not materialized (see the module docstring), so the output may be absent

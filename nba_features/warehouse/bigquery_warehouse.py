@@ -413,6 +413,10 @@ class BigQueryWarehouse(Warehouse):
 
     # --- reads -------------------------------------------------------------------------------
     def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+        return self._select(sql, params, labels)
+
+    def _select(self, sql: str, params: Mapping[str, Any] | None, labels: Mapping[str, str] | None) -> pd.DataFrame:
+        """One SELECT job (the warehouse's own reads, such as a replace's per-date counts, come here directly)."""
         bound = check_parameters(sql, params)
         statement = self.qualify(sql)
         config = self._job_config(bound, labels)
@@ -537,7 +541,7 @@ class BigQueryWarehouse(Warehouse):
         params = {"partition_dates": list(dates)}
         # A MERGE reports one total; the per-date counts come from a read just before it (the warehouse
         # pool runs one write at a time, so nothing changes these partitions in between).
-        by_date = deleted_by_date(dates, self.query(self.count_sql(table), params, labels=labels))
+        by_date = deleted_by_date(dates, self._select(self.count_sql(table), params, labels))
         if not len(frame):
             job = self._run_statement(self.qualify(self.delete_sql(table)), params, labels, f"delete partitions of {table.full_name}")
             deleted = job.num_dml_affected_rows or 0

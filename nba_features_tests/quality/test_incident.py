@@ -176,6 +176,9 @@ def test_a_healthy_date_passes_every_check_and_feeds_downstream(healthy):
     assert len(evaluations) == len(CHECK_KEYS)
     assert [(e.asset_key.path[-1], e.check_name, e.description) for e in evaluations if not e.passed] == []
     assert materialized(result) == {*PHASE4_TABLES, "predictions"}
+    # the run executes the assets in the run order (independent ones too), then the consumer
+    started = [e.step_key for e in result.all_events if e.event_type_value == "STEP_START"]
+    assert started == [*PHASE4_TABLES, "predictions"]
     events = warehouse.query(f"SELECT COUNT(*) AS n FROM {EVENTS_TABLE} WHERE game_date = @d", {"d": HEALTHY})
     assert events["n"].iloc[0] == 0
 

@@ -400,14 +400,16 @@ def test_a_failure_inside_the_replace_statement_leaves_the_old_rows(warehouse, m
 
 @pytest.mark.bigquery
 def test_a_replace_retried_after_lost_responses_writes_each_row_once(warehouse, monkeypatch):
-    """The load and the MERGE both succeed but their responses are 'lost' (503): the retries are harmless."""
+    """The load and the MERGE both succeed but their responses are 'lost' (503): the retries are harmless.
+    (The read of each date's row count before the MERGE is left alone.)"""
     seed(warehouse)
     lost = []
 
     def succeed_then_lose_response(call):
         def wrapped(*args, **kwargs):
             job = call(*args, **kwargs)
-            if call.__name__ not in lost:
+            counting = call.__name__ == "query" and not str(args[0]).startswith("MERGE")  # the per-date count before it
+            if call.__name__ not in lost and not counting:
                 job.result()
                 lost.append(call.__name__)
                 raise api_exceptions.ServiceUnavailable("connection reset after the job ran")
