@@ -9,6 +9,7 @@ Read from the instance's event log, so runs executed in-process and by the daemo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -75,16 +76,22 @@ def _chain(error) -> Iterable:
         error = error.cause or getattr(error, "context", None)
 
 
+def _first_line(link) -> str:
+    """The error's own message: its first line, without the "module.Class: " prefix Dagster stores."""
+    lines = link.message.strip().splitlines()
+    text = lines[0] if lines else ""
+    return re.sub(rf"^[\w.]*\b{re.escape(link.cls_name or '')}: ", "", text) if link.cls_name else text
+
+
 def step_failure(step: str, error) -> StepFailure:
     """The root cause of a step's error: the project's own exception where there is one."""
     chain = list(_chain(error))
     for link in chain:
         kind = ROOT_CAUSE_KINDS.get(link.cls_name)
         if kind:
-            return StepFailure(step, kind, link.cls_name, link.message.strip().splitlines()[0] if link.message.strip() else "")
+            return StepFailure(step, kind, link.cls_name, _first_line(link))
     root = chain[-1]
-    message = root.message.strip().splitlines()
-    return StepFailure(step, "error", root.cls_name or "Error", message[0] if message else "")
+    return StepFailure(step, "error", root.cls_name or "Error", _first_line(root))
 
 
 def run_outcome(instance: dg.DagsterInstance, run_id: str) -> RunOutcome:

@@ -47,11 +47,16 @@ def check_rule(
     offenders = frame.loc[flagged]
     first = offenders.sort_values(date_column, kind="stable").iloc[0]
     date = pd.Timestamp(first[date_column]).date().isoformat()
-    row_key = f"; row {', '.join(f'{k}={first[k]!r}' for k in key)}" if key else ""
+    row_key = f"; row {', '.join(f'{k}={_plain(first[k])!r}' for k in key)}" if key else ""
     raise InputContractError(
         f"{table}: {int(flagged.sum())} row(s) break the rule '{rule}' on column {column}; "
-        f"first on {date_column}={date} ({column}={first[column]!r}){row_key}"
+        f"first on {date_column}={date} ({column}={_plain(first[column])!r}){row_key}"
     )
+
+
+def _plain(value):
+    """A numpy scalar as its Python value, so the message reads `7`, not `np.int64(7)`."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
 
 
 def check_one_row_per(frame: pd.DataFrame, table: str, date_column: str, key: Sequence[str]) -> None:

@@ -51,7 +51,9 @@ def warehouse_resource_from_env() -> WarehouseResource:
         raise ValueError(f"NBA_FEATURES_ENV must be one of {ENVIRONMENTS}, not {env!r}")
     return WarehouseResource(
         env=env,
-        duckdb_path=os.environ.get("NBA_FEATURES_WAREHOUSE"),
+        # None: the DuckDB warehouse reads NBA_FEATURES_WAREHOUSE when it is opened, not when the code
+        # location is imported (one process may serve several warehouses: the CLI's tests do)
+        duckdb_path=None,
         bigquery_project=os.environ.get("NBA_FEATURES_BQ_PROJECT"),
         dataset_prefix=os.environ.get("NBA_FEATURES_BQ_DATASET_PREFIX", ""),
         location=os.environ.get("NBA_FEATURES_BQ_LOCATION", "US"),
