@@ -75,3 +75,16 @@ def test_dg_check_defs_passes(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All definitions loaded successfully" in result.stdout + result.stderr
+
+
+def test_per_date_blocking_gates_live_only_on_the_last_asset_of_the_run_order():
+    """A red date is not materialized and fails its step (docs/ARCHITECTURE.md, red dates): on the last asset
+    that skips nothing downstream. Upstream assets block only on what a write itself enforces (the live
+    schema, the key), whose violations refuse the whole write before anything is written."""
+    write_level = {"schema_matches_contract", "primary_key_unique"}
+    assert PHASE4[-1] == "ml_feature_store_v2"
+    for name in PHASE4[:-1]:
+        blocking = {spec.name for spec in defs.resolve_assets_def(name).check_specs if spec.blocking}
+        assert blocking == write_level, name
+    graph = defs.resolve_asset_graph()
+    assert not [k for k in graph.get(dg.AssetKey(PHASE4[-1])).child_keys if k.to_user_string() in PHASE4]
