@@ -1,10 +1,13 @@
 """player_shot_zone_analysis (PSZA): each player's shot distribution and efficiency by zone before D.
 
-phase4.md section 2, with decisions 1, 2 and 4: a player's windows are his last 10 and 20 qualifying
-games of the season before D (active, and minutes > 0 or a field-goal attempt; season start = the
-season's first scheduled game). Entities are every player with a qualifying game this season before
-D, not only players on D's slate, who meet the minimum: min(3 + days_into_season // 3, 9) games
-while days_into_season <= 21, else 10. `*_rate_*` columns are percentages 0-100 (assisted rates
+A player's windows are his last 10 and 20 qualifying games of the season before D (active, and
+minutes > 0 or a field-goal attempt; season start = the season's first scheduled game). A player has
+a row for D from his 3rd qualifying game of the season before D, whatever the day of the season and
+whether or not he plays on D: with n such games, the last-10 metrics use his last min(n, 10) games,
+the last-20 metrics need at least 15 games in the 20-game window (else NULL), and
+`games_in_sample_10`, `sample_quality_10`, `early_season_flag` (fewer than 10 games) and
+`data_quality_tier` (high at 10 games, medium from 7, else low) say how large the sample is
+(docs/RULES.md#player-shot-zone-analysis). `*_rate_*` columns are percentages 0-100 (assisted rates
 included), zone `*_pct_*` columns fractions 0-1. No rows on days without scheduled games or in the
 first 14 days of a season.
 
@@ -48,10 +51,8 @@ SOURCE_TABLE = "nba_analytics.player_game_summary"
 SHORT_WINDOW = 10
 LONG_WINDOW = 20
 LONG_WINDOW_MIN_GAMES = 15  # the last-20 metrics need this many games, else NULL
-RAMP_BASE_GAMES = 3  # min(3 + days_into_season // 3, 9) while days_into_season <= 21
-RAMP_CAP_GAMES = 9
-RAMP_LAST_DAY = 21
-MEDIUM_TIER_GAMES = 7
+MIN_GAMES = 3  # a player has a row for D once he has played 3 qualifying games of the season before D
+MEDIUM_TIER_GAMES = 7  # data_quality_tier: high at 10 games in the last-10 sample, medium from 7, else low
 PAINT_ZONE_RATE = 40.0
 PERIMETER_ZONE_RATE = 40.0
 MID_RANGE_ZONE_RATE = 35.0
@@ -155,11 +156,6 @@ def box_score_states(games: pd.DataFrame) -> pd.DataFrame:
     return states
 
 
-def minimum_games(days_into_season: pd.Series) -> pd.Series:
-    ramp = np.minimum(RAMP_BASE_GAMES + days_into_season // 3, RAMP_CAP_GAMES)
-    return ramp.where(days_into_season <= RAMP_LAST_DAY, SHORT_WINDOW)
-
-
 def sample_quality(games: pd.Series, window: int) -> np.ndarray:
     return np.select(
         [games >= window, games >= int(0.7 * window), games >= int(0.5 * window)], ["excellent", "good", "limited"], "insufficient"
@@ -210,12 +206,11 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     )
     state_columns = [c for c in states.columns if c not in (*SEASON_PLAYER, "game_date")]
     rows = pd.concat([rows, state_before(rows, "date", states, SEASON_PLAYER, state_columns)], axis=1)
-    rows["minimum_games"] = minimum_games(rows["days_into_season"])
-    rows["games_10"] = rows["games_played"].clip(upper=SHORT_WINDOW)
-    rows = rows[rows["games_10"] >= rows["minimum_games"]].reset_index(drop=True)
+    # A row from his MIN_GAMES-th qualifying game before D; games_played is NaN before his first one.
+    rows = rows[rows["games_played"] >= MIN_GAMES].reset_index(drop=True)
     if rows.empty:
         return empty_output(TABLE)
-    games_10 = rows["games_10"].astype("int64")
+    games_10 = rows["games_played"].clip(upper=SHORT_WINDOW).astype("int64")
     games_20 = rows["games_played"].clip(upper=LONG_WINDOW).astype("int64")
 
     # Completeness: the final games of the player's current team (his latest box score's team)
@@ -269,7 +264,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     out["player_position"] = None
     out["primary_scoring_zone"] = primary_zone(rates_10["paint"], rates_10["mid_range"], rates_10["three_pt"])
     out["data_quality_tier"] = np.select(
-        [games_10 >= rows["minimum_games"], games_10 >= MEDIUM_TIER_GAMES], ["high", "medium"], "low"
+        [games_10 >= SHORT_WINDOW, games_10 >= MEDIUM_TIER_GAMES], ["high", "medium"], "low"
     ).astype(object)
     out["calculation_notes"] = np.where(complete_10, None, INCOMPLETE_ZONES_NOTE)
 
@@ -284,12 +279,9 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     out["data_quality_issues"] = [[name for name, flag in flags.items() if flag] for flags in issues.to_dict("records")]
     out = pd.concat([out, season_flags(rows["date"], rows["days_into_season"])], axis=1)
     out["processing_decision_reason"] = "processed_successfully"
-    out["early_season_flag"] = rows["minimum_games"] < SHORT_WINDOW
+    out["early_season_flag"] = games_10 < SHORT_WINDOW
     out["insufficient_data_reason"] = [
-        None
-        if games >= SHORT_WINDOW
-        else f"{games} of {SHORT_WINDOW} games in the last-10 sample (minimum {minimum} on day {day})"
-        for games, minimum, day in zip(games_10, rows["minimum_games"], rows["days_into_season"])
+        None if games >= SHORT_WINDOW else f"{games} of {SHORT_WINDOW} games in the last-10 sample" for games in games_10
     ]
     stamp_and_hash(out, run, HASH_FIELDS)
     return conform(out.sort_values(["analysis_date", "player_lookup"]).reset_index(drop=True), TABLE)
@@ -300,7 +292,7 @@ SPEC = Phase4Table(
     table=TABLE,
     description=(
         "Pre-game shot distribution (percent of attempts by zone) and efficiency (FG% by zone) of every "
-        "player with a qualifying game this season, over his last 10 and 20 games before D."
+        "player with at least 3 qualifying games this season before D, over his last (up to) 10 and 20 games."
     ),
     extracts=(
         Extract("player_games", PLAYER_GAMES_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE),

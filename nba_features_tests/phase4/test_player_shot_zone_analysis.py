@@ -10,9 +10,14 @@ import pytest
 
 from nba_features.contracts import contract
 from nba_features.phase4 import player_shot_zone_analysis as psza
+from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, season_frame
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
+from nba_features.quality.expected_rows import shot_zone_bounds
+from nba_features.quality.outcomes import CheckInputs
+from nba_features.sources.demo_league import generate_league
 from nba_features.warehouse.base import prepare_frame
+from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 SEASON_START = dt.date(2024, 10, 22)  # day 0 = the first scheduled game of season 2024
 RUN = RunInfo(processed_at=pd.Timestamp("2025-01-01 12:00:00", tz="UTC"))
@@ -234,27 +239,173 @@ def test_last_twenty_metrics_need_fifteen_games() -> None:
 # --- who gets a row, and when ---------------------------------------------------------------------
 
 
-def test_minimum_games_ramp_from_the_real_season_start() -> None:
+def shot_line(paint: tuple[int, int], mid_range: tuple[int, int], three_pt: tuple[int, int], assisted: int) -> dict:
+    """One game's (attempts, made) per zone; every FG is a zone attempt, `assisted` of the makes assisted."""
+    made = paint[1] + mid_range[1] + three_pt[1]
+    return {
+        "paint_attempts": paint[0], "paint_makes": paint[1],
+        "mid_range_attempts": mid_range[0], "mid_range_makes": mid_range[1],
+        "three_pt_attempts": three_pt[0], "three_pt_makes": three_pt[1],
+        "fg_attempts": paint[0] + mid_range[0] + three_pt[0], "fg_makes": made,
+        "assisted_fg_makes": assisted, "unassisted_fg_makes": made - assisted,
+    }  # fmt: skip
+
+
+THREE_GAMES = [
+    shot_line((5, 3), (2, 1), (3, 1), assisted=2),
+    shot_line((4, 2), (1, 0), (5, 2), assisted=3),
+    shot_line((6, 4), (3, 2), (2, 0), assisted=4),
+]
+
+
+def test_a_row_from_the_third_game_with_the_sample_size_and_tier() -> None:
+    # D = day 30 (a BOS-NYK day, past the 14-day bootstrap). Qualifying games before D per player:
+    # two 2, three 3, six 6, seven 7, ten 10, fifteen 15 (every BOS game, days 0..28).
     games = frame(
-        box_scores("alpha", "BOS", team_days("BOS", 30))  # every BOS game
-        + box_scores("nine", "NYK", team_days("NYK", 9))  # days 0..16, then no more games
-        + box_scores("seven", "MIA", team_days("MIA", 7))  # days 1..13
+        box_scores("two", "BOS", [26, 28])
+        + box_scores("three", "NYK", [24, 26, 28], line=lambda i: THREE_GAMES[i])
+        + box_scores("six", "ORL", team_days("ORL", 6, first=19))
+        + box_scores("seven", "MIA", team_days("MIA", 7, first=17))
+        + box_scores("ten", "NYK", team_days("NYK", 10, first=10))
+        + box_scores("fifteen", "BOS", team_days("BOS", 15))
     )
-    dates = [day(n) for n in (13, 14, 16, 18, 21, 22)]
+    out = run(games, [day(30)])
+    sample = dict(zip(out["player_lookup"], out["games_in_sample_10"]))
+    tier = dict(zip(out["player_lookup"], out["data_quality_tier"]))
+    early = dict(zip(out["player_lookup"], out["early_season_flag"]))
+    # two (2 games) has no row; every other player has one with min(n, 10) games in the last-10 sample.
+    assert sample == {"three": 3, "six": 6, "seven": 7, "ten": 10, "fifteen": 10}
+    assert tier == {"three": "low", "six": "low", "seven": "medium", "ten": "high", "fifteen": "high"}
+    assert early == {"three": True, "six": True, "seven": True, "ten": False, "fifteen": False}
+
+    three = one_row(out, "three")  # all three games: paint 15 (9 made), mid 6 (3), three 10 (3) of 31 attempts
+    assert (three["paint_rate_last_10"], three["mid_range_rate_last_10"], three["three_pt_rate_last_10"]) == (48.39, 19.35, 32.26)
+    assert three["total_shots_last_10"] == 31
+    assert (three["paint_pct_last_10"], three["mid_range_pct_last_10"], three["three_pt_pct_last_10"]) == (0.6, 0.5, 0.3)
+    assert (three["paint_attempts_per_game"], three["mid_range_attempts_per_game"], three["three_pt_attempts_per_game"]) == (5.0, 2.0, 3.3)
+    assert (three["assisted_rate_last_10"], three["unassisted_rate_last_10"]) == (60.0, 40.0)  # 9 of 15 made FGs
+    assert three["primary_scoring_zone"] == "paint"
+    assert three["sample_quality_10"] == "insufficient"  # 3 < int(0.5 x 10)
+    assert three["games_in_sample_20"] == 3 and three["sample_quality_20"] == "insufficient"
+    assert pd.isna(three["paint_rate_last_20"]) and pd.isna(three["paint_pct_last_20"])  # fewer than 15 games
+    assert three["insufficient_data_reason"] == "3 of 10 games in the last-10 sample"
+    assert three["source_player_game_rows_found"] == 3
+    assert three["source_player_game_last_updated"] == UPDATED + pd.Timedelta(hours=2)
+    # NYK's last 10 final games are days 10..28; three has box scores on 3 of them
+    assert (three["expected_games_count"], three["actual_games_count"], three["missing_games_count"]) == (10, 3, 7)
+    assert three["processing_decision_reason"] == "processed_successfully"
+
+    seven = one_row(out, "seven")
+    assert seven["sample_quality_10"] == "good"
+    assert seven["insufficient_data_reason"] == "7 of 10 games in the last-10 sample"
+    assert one_row(out, "six")["sample_quality_10"] == "limited"
+
+    ten = one_row(out, "ten")  # exactly 10: the last-10 sample is all of them, the last-20 metrics stay NULL
+    assert ten["sample_quality_10"] == "excellent" and ten["insufficient_data_reason"] is None
+    assert ten["games_in_sample_20"] == 10 and pd.isna(ten["paint_rate_last_20"])
+
+    fifteen = one_row(out, "fifteen")  # 15 games: the last-10 sample is games 5..14, games 0..4 are out of it
+    # paint 7 x 2 + 3 x 6 = 32 attempts (7 + 3 + 4 + 3 = 17 made), mid 20, three 20; total 72
+    assert (fifteen["paint_rate_last_10"], fifteen["mid_range_rate_last_10"], fifteen["three_pt_rate_last_10"]) == (44.44, 27.78, 27.78)
+    assert fifteen["total_shots_last_10"] == 72
+    assert fifteen["paint_pct_last_10"] == 0.531  # 17 / 32
+    assert fifteen["paint_attempts_per_game"] == 3.2
+    assert fifteen["sample_quality_10"] == "excellent" and fifteen["insufficient_data_reason"] is None
+    # the last-20 window holds all 15 games: paint 12 x 2 + 3 x 6 = 42 of 102 attempts, 12 + 10 = 22 made
+    assert fifteen["games_in_sample_20"] == 15
+    assert (fifteen["paint_rate_last_20"], fifteen["paint_pct_last_20"]) == (41.18, 0.524)
+
+
+def test_each_player_from_his_own_third_game() -> None:
+    # mike plays every MIA game from day 1; late, his teammate, sat out (DNP) through day 23 and played
+    # days 25, 27 and 29; three (NYK) played days 14, 16 and 18 only. No day-of-season ramp either way.
+    games = frame(
+        box_scores("mike", "MIA", team_days("MIA", 20))
+        + dnp("late", "MIA", team_days("MIA", 12))
+        + box_scores("late", "MIA", [25, 27, 29], line=lambda i: THREE_GAMES[i])
+        + box_scores("three", "NYK", [14, 16, 18], line=lambda i: THREE_GAMES[i])
+    )
+    dates = [day(n) for n in range(12, 34)]
     out = run(games, dates)
-    players = {n: sorted(out.loc[out["analysis_date"] == pd.Timestamp(day(n)), "player_lookup"]) for n in (13, 14, 16, 18, 21, 22)}
-    assert players[13] == []  # bootstrap
-    assert players[14] == ["alpha", "nine", "seven"]  # min(3 + 4, 9) = 7: alpha 7, nine 7, seven 7
-    assert players[16] == ["alpha", "nine"]  # min(3 + 5, 9) = 8: alpha 8, nine 8, seven 7
-    assert players[18] == ["alpha", "nine"]  # min(3 + 6, 9) = 9: alpha 9, nine 9
-    assert players[21] == ["alpha", "nine"]  # min(3 + 7, 9) = 9 while days <= 21
-    assert players[22] == ["alpha"]  # day 22: 10 games needed; alpha 11, nine 9
-    seven = one_row(out[out["analysis_date"] == pd.Timestamp(day(14))], "seven")
-    assert seven["games_in_sample_10"] == 7 and seven["sample_quality_10"] == "good"
-    assert seven["data_quality_tier"] == "high"  # 7 >= the day-14 minimum of 7
-    assert seven["early_season_flag"] and seven["backfill_bootstrap_mode"]
-    assert seven["insufficient_data_reason"] == "7 of 10 games in the last-10 sample (minimum 7 on day 14)"
-    assert not one_row(out[out["analysis_date"] == pd.Timestamp(day(22))], "alpha")["early_season_flag"]
+    rows = {
+        n: dict(zip(r["player_lookup"], r["games_in_sample_10"]))
+        for n in range(12, 34)
+        for r in [out[out["analysis_date"] == pd.Timestamp(day(n))]]
+    }
+    assert rows[12] == {} and rows[13] == {}  # bootstrap (first 14 days of the season), though mike has 6 games
+    assert rows[14] == {"mike": 7}  # days 1..13
+    assert rows[18] == {"mike": 9}  # three's 3rd game is on D: not before it
+    assert rows[19] == {"mike": 9, "three": 3}  # his 3rd game was on day 18
+    assert rows[29] == {"mike": 10, "three": 3}  # late: 2 games before D (his 3rd is on D)
+    assert rows[30] == {"mike": 10, "three": 3, "late": 3}  # from his own 3rd game, DNP rows do not count
+    for n in range(14, 34):
+        assert set(rows[n]) == {"mike"} | ({"three"} if n >= 19 else set()) | ({"late"} if n >= 30 else set()), n
+    late = one_row(out[out["analysis_date"] == pd.Timestamp(day(30))], "late")
+    assert (late["paint_rate_last_10"], late["mid_range_rate_last_10"], late["three_pt_rate_last_10"]) == (48.39, 19.35, 32.26)
+    assert late["data_quality_tier"] == "low" and late["early_season_flag"]
+    assert (late["expected_games_count"], late["actual_games_count"]) == (10, 10)  # his DNP rows are box scores
+    mike = one_row(out[out["analysis_date"] == pd.Timestamp(day(14))], "mike")
+    assert mike["data_quality_tier"] == "medium" and mike["early_season_flag"] and mike["backfill_bootstrap_mode"]
+    mike = one_row(out[out["analysis_date"] == pd.Timestamp(day(22))], "mike")
+    assert mike["data_quality_tier"] == "high" and not mike["early_season_flag"]  # 11 games, the last 10 in the sample
+
+
+def test_rows_lie_within_the_expected_row_bounds(warehouse) -> None:
+    # row_count_expected (players active this season before D, at least 1) holds on every date past the
+    # bootstrap, including the dates of a player's 2nd and 3rd game.
+    schedule = schedule_frame(last_day=40)
+    games = frame(
+        box_scores("mike", "MIA", team_days("MIA", 20))
+        + dnp("late", "MIA", team_days("MIA", 12))
+        + box_scores("late", "MIA", [25, 27, 29])
+        + box_scores("three", "NYK", [14, 16, 18])
+        + box_scores("inactive", "BOS", team_days("BOS", 20), is_active=False)
+    )
+
+    def rows_of(table: str, records: pd.DataFrame, **extra: object) -> pd.DataFrame:
+        columns = set(contract(table).column_names)
+        return contract_frame(table, [
+            contract_row(table, **{k: v for k, v in {**r, "game_date": r["game_date"].date(), **extra}.items() if k in columns})
+            for r in records.to_dict("records")
+        ])  # fmt: skip
+
+    warehouse.append(SCHEDULE_TABLE, rows_of(SCHEDULE_TABLE, schedule))
+    warehouse.append(psza.SOURCE_TABLE, rows_of(psza.SOURCE_TABLE, games, season_year=2024))
+    dates = [day(n) for n in range(14, 41)]
+    out = run(games, dates, schedule)
+    day_info = season_frame(dates, warehouse.query(SCHEDULE_SQL, {"start_date": dates[0], "end_date": dates[-1]}))
+    bounds = shot_zone_bounds(CheckInputs(table=psza.TABLE, dates=dates, frame=out, day_info=day_info, warehouse=warehouse))
+    written = out.groupby(out["analysis_date"].dt.date).size()
+    for d in dates:
+        assert bounds[d][0] <= written.get(d, 0) <= bounds[d][1], (d, bounds[d], written.get(d, 0))
+    assert written[day(30)] == 3 and bounds[day(30)] == (1, 3)  # mike, late (DNPs are active rows), three
+
+
+def test_first_post_bootstrap_date_of_a_real_demo_season() -> None:
+    # Season 2023-24, first game 2023-10-24: the bootstrap ends on 2023-11-07 (no games that day), so
+    # 2023-11-08 is the first date with rows. Every player with 3 qualifying games before D has one.
+    tables = generate_league(seasons=1, start_season=2023)
+    schedule, games = tables[SCHEDULE_TABLE], tables[psza.SOURCE_TABLE]
+    dates = [dt.date(2023, 11, 7) + dt.timedelta(days=k) for k in range(8)]  # day 14 .. day 21
+    out = run(games, dates, schedule)
+    assert pd.Timestamp("2023-11-07") not in set(out["analysis_date"])  # no games that day
+    qualifying = games[psza.is_qualifying(games)]
+    for d in dates[1:]:
+        rows = out[out["analysis_date"] == pd.Timestamp(d)]
+        if not (schedule["game_date"] == pd.Timestamp(d)).any():
+            assert rows.empty
+            continue
+        played = qualifying[qualifying["game_date"] < pd.Timestamp(d)].groupby("player_lookup").size()
+        assert dict(zip(rows["player_lookup"], rows["games_in_sample_10"])) == played[played >= 3].clip(upper=10).to_dict()
+    # The feature store's players of that date (context players not out/doubtful) need this row for their
+    # required shot-zone features, and its gate allows at most 30% of rows with a required default. Here 385
+    # rows cover 352 of the 407 available players; the legacy day-of-season ramp (8 games on day 15) left 40
+    # rows on the five-season demo league.
+    context = tables["nba_analytics.upcoming_player_game_context"]
+    context = context[context["game_date"] == pd.Timestamp("2023-11-08")]
+    available = set(context.loc[~context["player_status"].fillna("").str.lower().isin(["out", "doubtful"]), "player_lookup"])
+    covered = set(out.loc[out["analysis_date"] == pd.Timestamp("2023-11-08"), "player_lookup"]) & available
+    assert len(covered) >= 0.8 * len(available)
 
 
 def test_every_player_with_a_game_this_season_not_only_d_slate() -> None:
@@ -262,7 +413,7 @@ def test_every_player_with_a_game_this_season_not_only_d_slate() -> None:
     games = frame(
         box_scores("alpha", "BOS", team_days("BOS", 22))
         + box_scores("delta", "MIA", team_days("MIA", 12))
-        + box_scores("bench", "BOS", team_days("BOS", 5))  # too few games
+        + box_scores("bench", "BOS", team_days("BOS", 2, first=40))  # 2 games: too few
         + box_scores("inactive", "NYK", team_days("NYK", 22), is_active=False)
     )
     assert sorted(run(games, [D44])["player_lookup"]) == ["alpha", "delta"]
@@ -348,16 +499,18 @@ def test_rows_dated_d_or_later_do_not_change_d() -> None:
     schedule = schedule_frame()
     schedule.loc[schedule["game_date"] > pd.Timestamp(D44), "game_status"] = 1
     after = run(mutated, [D44], schedule)
-    assert len(before) == 3
+    assert len(before) == 4
     pd.testing.assert_frame_equal(before, after)
 
 
 def test_range_run_equals_one_run_per_date() -> None:
-    games = frame(league_rows())
+    # plus a player whose 3rd game comes after the bootstrap (rows from day 30)
+    games = frame(league_rows() + dnp("late", "MIA", team_days("MIA", 12)) + box_scores("late", "MIA", [25, 27, 29]))
     dates = [day(n) for n in range(10, 84)]  # bootstrap days, game days and days after the schedule
     together = run(games, dates)
     one_by_one = pd.concat([run(games, [d]) for d in dates], ignore_index=True)
     assert len(together) > 150
+    assert together.loc[together["player_lookup"] == "late", "analysis_date"].min() == pd.Timestamp(day(30))
     pd.testing.assert_frame_equal(together, one_by_one)
 
 

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.player_shot_zone_analysis (
   mid_range_rate_last_10 FLOAT64 OPTIONS(description="Mid-range share of zone shot attempts over the last 10 games, percent 0-100, 2 dp"),
   three_pt_rate_last_10 FLOAT64 OPTIONS(description="Three-point share of zone shot attempts over the last 10 games, percent 0-100, 2 dp"),
   total_shots_last_10 INT64 OPTIONS(description="Paint + mid-range + three-point attempts over the last 10 games; NULL if 0"),
-  games_in_sample_10 INT64 NOT NULL OPTIONS(description="Qualifying games in the last-10 window (max 10)"),
+  games_in_sample_10 INT64 NOT NULL OPTIONS(description="Games in the last-10 sample: the player's last min(n, 10) of his n qualifying games this season before D; a player has a row from n = 3"),
   sample_quality_10 STRING NOT NULL OPTIONS(description="excellent (10 games) | good (>= 7) | limited (>= 5) | insufficient"),
 
   paint_pct_last_10 FLOAT64 OPTIONS(description="Paint FG% over the last 10 games, fraction 0-1, 3 dp; NULL if no paint attempts"),
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.player_shot_zone_analysis (
 
   player_position STRING OPTIONS(description="Always NULL: no position source feeds this table (legacy parity)"),
   primary_scoring_zone STRING OPTIONS(description="paint (paint rate >= 40) | perimeter (three rate >= 40) | mid_range (mid rate >= 35) | balanced; NULL without rates"),
-  data_quality_tier STRING NOT NULL OPTIONS(description="high (games >= the date's minimum) | medium (>= 7) | low"),
+  data_quality_tier STRING NOT NULL OPTIONS(description="high (10 games in the last-10 sample) | medium (7-9) | low (3-6)"),
   calculation_notes STRING OPTIONS(description="Why metrics were withheld; NULL if none"),
 
   source_player_game_last_updated TIMESTAMP OPTIONS(description="Latest processed_at of the player_game_summary rows in the last-20 window"),
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.player_shot_zone_analysis (
   season_boundary_detected BOOL NOT NULL OPTIONS(description="D falls in October, November or April (season start / end months)"),
   backfill_bootstrap_mode BOOL NOT NULL OPTIONS(description="D is within the first 30 days of the season (schedule season start)"),
   processing_decision_reason STRING NOT NULL OPTIONS(description="Why the row was written: processed_successfully"),
-  early_season_flag BOOL NOT NULL OPTIONS(description="The minimum-games requirement for D is below 10 (early season ramp)"),
+  early_season_flag BOOL NOT NULL OPTIONS(description="The last-10 sample is not full yet: games_in_sample_10 < 10"),
   insufficient_data_reason STRING OPTIONS(description="Why the last-10 sample is short of 10 games; NULL when it is full"),
 
   processed_at TIMESTAMP NOT NULL OPTIONS(description="Run timestamp (UTC, audit)"),
@@ -57,5 +57,5 @@ PARTITION BY analysis_date
 CLUSTER BY player_lookup, universal_player_id, analysis_date
 OPTIONS(
   require_partition_filter=TRUE,
-  description="Pre-game shot distribution and efficiency by zone for each game date D: every player with a qualifying game this season before D and enough games, over his last 10 and 20 qualifying games. Source: nba_analytics.player_game_summary and the schedule. No rows on days without games or in the first 14 days of a season."
+  description="Pre-game shot distribution and efficiency by zone for each game date D: every player with at least 3 qualifying games this season before D, over his last (up to) 10 and 20 qualifying games. Source: nba_analytics.player_game_summary and the schedule. No rows on days without games or in the first 14 days of a season."
 );
