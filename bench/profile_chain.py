@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             seed(args.seasons, args.start_season)
         from nba_features.warehouse import DuckDBWarehouse
 
+
         warehouse = DuckDBWarehouse(warehouse_path)
         dates = _season(warehouse)
         print(f"# range mode, {dates[0]} .. {dates[-1]} ({len(dates)} dates)")

@@ -437,6 +437,7 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
 
     from nba_features.warehouse import DuckDBWarehouse
 
+
     warehouse = DuckDBWarehouse(workdir / "warehouse.duckdb")
     seasons = season_calendar(warehouse, args.days)
     first, last = seasons[0], seasons[-1]

@@ -1,25 +1,25 @@
-"""The code location: Phase 4 assets and their checks, the inputs, jobs, schedules, sensors, resources.
+"""The code location: everything under `nba_features/defs/`, with the resources of this environment.
 
-Resources are chosen by environment: NBA_FEATURES_ENV=local (default, embedded DuckDB) or prod
-(BigQuery); see nba_features.warehouse.resource.
+Inputs (external assets), the five Phase 4 assets with their checks, the job, schedules and sensors;
+resources by environment (`NBA_FEATURES_ENV`: local = embedded DuckDB, prod = BigQuery),
+`defs/resources.py`.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from nba_features.automation import AUTOMATION_JOBS, SCHEDULES, SENSORS
-from nba_features.phase4.assets import build_phase4_asset
-from nba_features.phase4.registry import RUN_ORDER, checks_for
-from nba_features.sources.assets import source_asset_specs
-from nba_features.warehouse import warehouse_resource_from_env
-
-PHASE4_ASSETS = [build_phase4_asset(table, checks_for(table), position) for position, table in enumerate(RUN_ORDER)]
+from nba_features.defs.inputs import INPUT_ASSETS
+from nba_features.defs.jobs import JOBS
+from nba_features.defs.phase4_assets import PHASE4_ASSETS
+from nba_features.defs.resources import resources_for_environment
+from nba_features.defs.schedules import SCHEDULES
+from nba_features.defs.sensors import SENSORS
 
 defs = dg.Definitions(
-    assets=[*source_asset_specs(), *PHASE4_ASSETS],
-    jobs=AUTOMATION_JOBS,
+    assets=[*INPUT_ASSETS, *PHASE4_ASSETS],
+    jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,
-    resources={"warehouse": warehouse_resource_from_env()},
+    resources=resources_for_environment(),
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from nba_features.automation.backfills import (
+from nba_features.lib.backfills import (
     BackfillError,
     BackfillReport,
     backfill_status,

@@ -11,6 +11,7 @@ from nba_features.phase4.registry import PHASE4_ASSET_NAMES, RUN_ORDER
 from nba_features.quality.report import contamination_report, render_report
 from nba_features.warehouse import warehouse_from_env
 
+
 def table_summary() -> str:
     warehouse = warehouse_from_env()
     lines = [f"{'table':<48} {'dates':>6} {'rows':>9} {'min/date':>9} {'median':>7} {'max':>5}"]

@@ -16,7 +16,7 @@ import dagster as dg
 
 from nba_features.cli.errors import CliError
 from nba_features.cli.instance import cli_instance
-from nba_features.automation.run_outcome import RunOutcome, run_outcome
+from nba_features.lib.run_outcome import RunOutcome, run_outcome
 from nba_features.partitions import game_dates, parse_date
 from nba_features.phase4.registry import PHASE4_ASSET_NAMES
 

@@ -1,7 +1,7 @@
 """The declarative shape of a Phase 4 table: its extracts, its pure transform, its lineage.
 
 Nothing here imports Dagster: a Phase4Table can be computed by tests straight from a warehouse
-(`compute_partitions`), and `nba_features.phase4.assets` turns each one into a thin partitioned asset.
+(`compute_partitions`), and `nba_features.defs.phase4_assets` turns each one into a thin partitioned asset.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One Phase 4 table over a set of dates: lineage, extracts, transform, atomic write, checks, events.
 
-`run_table` is the whole materialization of a table without Dagster. The asset (`phase4/assets.py`)
+`run_table` is the whole materialization of a table without Dagster. The asset (`defs/phase4_assets.py`)
 maps its `TableRun` to Dagster materializations and check evaluations; the benchmark times the same
 function; tests call it directly. Each stage's seconds are in `TableRun.seconds`.
 

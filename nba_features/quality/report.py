@@ -191,6 +191,7 @@ class DailyTiers:
 def contamination_report(start: dt.date, end: dt.date, warehouse=None) -> ContaminationReport:
     from nba_features.warehouse import warehouse_from_env
 
+
     warehouse = warehouse or warehouse_from_env()
     rows = warehouse.query(REPORT_SQL, {"start_date": start, "end_date": end})
     return build_report(rows, start, end)

@@ -9,17 +9,15 @@ from nba_features.warehouse.base import (
     retry_transient,
 )
 from nba_features.warehouse.duckdb_warehouse import DuckDBWarehouse
-from nba_features.warehouse.resource import WarehouseResource, warehouse_from_env, warehouse_resource_from_env
+from nba_features.warehouse.environment import warehouse_from_env
 
 __all__ = [
     "DuckDBWarehouse",
     "SchemaDiff",
     "TransientWarehouseError",
     "Warehouse",
-    "WarehouseResource",
     "WriteResult",
     "prepare_frame",
     "retry_transient",
     "warehouse_from_env",
-    "warehouse_resource_from_env",
 ]

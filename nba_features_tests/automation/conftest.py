@@ -15,12 +15,13 @@ import yaml
 from nba_features.contracts import contract
 from nba_features.warehouse import DuckDBWarehouse, Warehouse
 
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed_league(warehouse: Warehouse) -> None:
     """Write one demo season (2023-24) the way `nba-features seed` does."""
-    from nba_features.sources.demo_league import generate_league
+    from nba_features.demo.demo_league import generate_league
 
     warehouse.apply_schemas()
     for name, frame in generate_league(seasons=1, start_season=2023).items():
@@ -73,12 +74,13 @@ def phase4_definitions(warehouse: DuckDBWarehouse):
     """The project's assets and checks bound to `warehouse` (what the code location serves)."""
     import dagster as dg
 
-    from nba_features.definitions import PHASE4_ASSETS
-    from nba_features.sources.assets import source_asset_specs
-    from nba_features.warehouse import WarehouseResource
+    from nba_features.defs.resources import WarehouseResource
+    from nba_features.defs.phase4_assets import PHASE4_ASSETS
+    from nba_features.defs.inputs import INPUT_ASSETS
+
 
     return dg.Definitions(
-        assets=[*source_asset_specs(), *PHASE4_ASSETS],
+        assets=[*INPUT_ASSETS, *PHASE4_ASSETS],
         resources={"warehouse": WarehouseResource(duckdb_path=str(warehouse.path))},
     )
 

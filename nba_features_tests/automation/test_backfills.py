@@ -18,7 +18,7 @@ from dagster._daemon.backfill import execute_backfill_iteration
 from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import QueuedRunCoordinatorDaemon
 
 from nba_features import cli
-from nba_features.automation.backfills import BackfillError, backfill_status, launch_backfill, retry_failed_backfill
+from nba_features.lib.backfills import BackfillError, backfill_status, launch_backfill, retry_failed_backfill
 from nba_features_tests.automation.conftest import ROOT, instance_config, rows_on
 
 DATES = [dt.date(2024, 1, 16), dt.date(2024, 1, 17), dt.date(2024, 1, 18)]

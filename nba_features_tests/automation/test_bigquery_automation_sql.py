@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from nba_features.automation.fingerprints import table_fingerprints
+from nba_features.reruns.fingerprints import table_fingerprints
 from nba_features.quality.events import EVENTS_TABLE, record_run_failure
 from nba_features.warehouse.bigquery_warehouse import BigQueryWarehouse
 from nba_features_tests.automation.conftest import rows_on

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from nba_features.automation.run_outcome import step_failure
+from nba_features.lib.run_outcome import step_failure
 from nba_features.cli import main
 from nba_features_tests.automation.conftest import rows_on, write_instance_home
 

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from dagster._core.test_utils import freeze_time
 
-from nba_features.automation.fingerprints import FingerprintState
-from nba_features.automation.sensors import input_change_sensor
-from nba_features.warehouse import WarehouseResource
+from nba_features.defs.resources import WarehouseResource
+from nba_features.reruns.fingerprints import FingerprintState
+from nba_features.defs.sensors.input_change import input_change_sensor
+
 from nba_features_tests.automation.conftest import rows_on
 
 # All-Star break 2024: no games on Feb 16-21, so "today" (Feb 17) has no games either.

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 from dagster._core.test_utils import freeze_time
 
-from nba_features.automation.sensors import input_change_sensor
-from nba_features.warehouse import WarehouseResource
+from nba_features.defs.resources import WarehouseResource
+from nba_features.defs.sensors.input_change import input_change_sensor
+
 from nba_features_tests.automation.conftest import rows_on
 
 # Today is Feb 17, 2024 (All-Star break: no games Feb 16-21); every date from Feb 5 to Feb 15 has games.

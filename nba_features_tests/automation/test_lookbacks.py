@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from nba_features.automation.lookbacks import (
+from nba_features.reruns.lookbacks import (
     DOWNSTREAM,
     RERUN_WINDOWS,
     RerunWindow,
@@ -64,8 +64,8 @@ def test_downstream_closure_follows_the_lineage():
 
 
 def test_every_fingerprint_query_translates_for_duckdb():
-    from nba_features.automation.fingerprints import fingerprint_sql
-    from nba_features.sources.assets import SOURCE_TABLES
+    from nba_features.reruns.fingerprints import fingerprint_sql
+    from nba_features.defs.inputs import SOURCE_TABLES
 
     for table in SOURCE_TABLES:
         translated = to_duckdb(fingerprint_sql(table))
@@ -74,5 +74,5 @@ def test_every_fingerprint_query_translates_for_duckdb():
 
 def test_readme_documents_the_lookback_table():
     readme = (ROOT / "README.md").read_text()
-    assert lookback_table_markdown() in readme, "README is stale: paste `python -m nba_features.automation.lookbacks`"
+    assert lookback_table_markdown() in readme, "README is stale: paste `python -m nba_features.reruns.lookbacks`"
     assert {t.asset_name for t in RUN_ORDER} == set(RERUN_WINDOWS)

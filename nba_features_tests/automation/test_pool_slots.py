@@ -16,7 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from nba_features.pool_slots import SerializedPoolSlots
+from nba_features.lib.pool_slots import SerializedPoolSlots
 from nba_features_tests.automation.conftest import ROOT, write_instance_home
 
 PROCESSES, TRIALS = 3, 40

@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 from dagster._core.event_api import PartitionKeyFilter
 
-from nba_features.automation.sensors import upstream_fixed_retry_sensor
+from nba_features.defs.sensors.upstream_fixed_retry import upstream_fixed_retry_sensor
 from nba_features_tests.automation.conftest import materialize, phase4_definitions, table_missing
 
 RED_DAY, FAILED_DAY, SAME_RUN_DAY = dt.date(2024, 1, 16), dt.date(2024, 1, 17), dt.date(2024, 1, 18)

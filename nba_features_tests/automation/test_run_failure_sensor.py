@@ -9,8 +9,9 @@ import json
 import dagster as dg
 import pandas as pd
 
-from nba_features.automation.sensors import run_failure_event_sensor
-from nba_features.warehouse import WarehouseResource
+from nba_features.defs.resources import WarehouseResource
+from nba_features.defs.sensors.run_failure import run_failure_event_sensor
+
 from nba_features_tests.automation.conftest import materialize, phase4_definitions, table_missing
 
 DAY = dt.date(2024, 1, 16)

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from nba_features.automation.schedules import final_box_scores_schedule, pregame_features_schedule
-from nba_features.warehouse import WarehouseResource
+from nba_features.defs.resources import WarehouseResource
+from nba_features.defs.schedules import final_box_scores_schedule, pregame_features_schedule
+
 
 ET = ZoneInfo("America/New_York")
 

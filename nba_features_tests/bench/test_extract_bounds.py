@@ -27,6 +27,7 @@ from nba_features.pipeline.lineage import upstream_materialized
 from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
 
+
 EXTRACT_PARAMETERS = {"start_date", "end_date", seasons.SEASON_START_PARAMETER}
 
 

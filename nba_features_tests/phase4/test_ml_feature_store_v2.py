@@ -22,6 +22,7 @@ from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.quality.scorer import score_feature_sources
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features.warehouse.base import prepare_frame
 
 SEASON_START = dt.date(2023, 10, 24)
@@ -859,7 +860,7 @@ def demo_warehouse(tmp_path_factory) -> DuckDBWarehouse:
     """One demo season (2023-24) in a DuckDB file with the four upstream Phase 4 tables computed for the smoke dates."""
     from nba_features.phase4 import player_composite_factors, player_daily_cache, player_shot_zone_analysis, team_defense_zone_analysis
     from nba_features.phase4.spec import compute_partitions
-    from nba_features.sources.demo_league import generate_league
+    from nba_features.demo.demo_league import generate_league
 
     warehouse = DuckDBWarehouse(tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
     warehouse.apply_schemas()

@@ -18,8 +18,9 @@ from nba_features.phase4 import spec as spec_module
 from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.phase4.seasons import SEASON_LOOKBACK_DAYS, season_start_of
 from nba_features.phase4.spec import RunInfo, compute_partitions, extract_inputs
-from nba_features.sources.demo_league import generate_league
 from nba_features.warehouse import DuckDBWarehouse
+from nba_features.demo.demo_league import generate_league
+
 
 RUN = RunInfo(processed_at=pd.Timestamp("2025-07-01 12:00", tz="UTC"))
 SEASON_BOUNDED = [table for table in RUN_ORDER if any(extract.season_bounded for extract in table.extracts)]

@@ -20,6 +20,7 @@ from nba_features.quality.events import EVENTS_TABLE, event_rows, notify_slack, 
 from nba_features.quality.outcomes import CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
 
+
 TABLE = "nba_predictions.ml_feature_store_v2"
 D = dt.date(2026, 2, 6)
 TOKEN = "xoxb-test-token-never-logged"

@@ -17,6 +17,7 @@ from nba_features.contracts.features import FEATURES, feature
 from nba_features.quality.feature_store_checks import UPSTREAM_PHASE4, feature_store_checks
 from nba_features.quality.outcomes import CheckInputs, CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 TABLE = "nba_predictions.ml_feature_store_v2"

@@ -22,13 +22,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from nba_features.definitions import PHASE4_ASSETS
+from nba_features.defs.phase4_assets import PHASE4_ASSETS
 from nba_features.partitions import game_dates
 from nba_features.phase4.registry import PHASE4_TABLES, checks_for
 from nba_features.quality.events import EVENTS_TABLE
-from nba_features.sources.assets import source_asset_specs
-from nba_features.sources.demo_league import generate_league
-from nba_features.warehouse import DuckDBWarehouse, WarehouseResource
+from nba_features.warehouse import DuckDBWarehouse
+from nba_features.defs.resources import WarehouseResource
+from nba_features.defs.inputs import INPUT_ASSETS
+from nba_features.demo.demo_league import generate_league
+
 
 INCIDENT = dt.date(2026, 2, 6)
 HEALTHY = dt.date(2026, 2, 5)
@@ -68,7 +70,7 @@ def run(seeded: Path, directory: Path, selection: list[dg.AssetKey], *, partitio
     path = directory / "warehouse.duckdb"
     shutil.copy(seeded, path)
     defs = dg.Definitions(
-        assets=[*source_asset_specs(), *PHASE4_ASSETS, predictions], resources={"warehouse": WarehouseResource(duckdb_path=str(path))}
+        assets=[*INPUT_ASSETS, *PHASE4_ASSETS, predictions], resources={"warehouse": WarehouseResource(duckdb_path=str(path))}
     )
     tags = {}
     if window:

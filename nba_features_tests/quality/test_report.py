@@ -17,6 +17,7 @@ import pytest
 from nba_features import cli
 from nba_features.quality.report import DailyTiers, build_report, render_report
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 TABLE = "nba_predictions.ml_feature_store_v2"

@@ -20,7 +20,9 @@ from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.quality.events import EVENTS_TABLE
 from nba_features.quality.expected_rows import VALUE_RANGES
 from nba_features.quality.outcomes import CheckInputs, CheckOutcome
-from nba_features.warehouse import DuckDBWarehouse, WarehouseResource
+from nba_features.warehouse import DuckDBWarehouse
+from nba_features.defs.resources import WarehouseResource
+
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 SEASON_START = dt.date(2025, 10, 21)
@@ -214,7 +216,7 @@ def test_row_counts_of_a_range_are_judged_per_date(league):
 
 # --- schema_matches_contract: through the real asset -------------------------------------------------
 def test_a_live_table_missing_a_column_refuses_the_write_records_an_event_and_keeps_the_partition(warehouse):
-    from nba_features.definitions import PHASE4_ASSETS
+    from nba_features.defs.phase4_assets import PHASE4_ASSETS
 
     table = PHASE4_TABLES[TDZA].table
     previous = partition_rows(TDZA, D, ["AAA", "BBB"], defensive_rating_last_15=108.5)

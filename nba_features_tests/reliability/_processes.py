@@ -29,6 +29,7 @@ def write_and_hang(warehouse_path: str, table: str, day: str, marker: str) -> No
     from nba_features.contracts import contract
     from nba_features.warehouse import DuckDBWarehouse
 
+
     def pause_inside_write(_: object) -> bool:
         Path(marker).touch()
         time.sleep(HANG_SECONDS)
@@ -65,8 +66,9 @@ def materialize(warehouse_path: str, asset: str, day: str, ready_file: str, star
     # partitioned checks and backfill policies are Dagster beta/preview APIs, chosen knowingly
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-    from nba_features.definitions import PHASE4_ASSETS
-    from nba_features.warehouse import WarehouseResource
+    from nba_features.defs.resources import WarehouseResource
+    from nba_features.defs.phase4_assets import PHASE4_ASSETS
+
 
     selected = [a for a in PHASE4_ASSETS if a.key == dg.AssetKey(asset)]
     Path(ready_file).touch()

@@ -16,10 +16,12 @@ import pandas as pd
 import pytest
 
 from nba_features.contracts import contract
-from nba_features.definitions import PHASE4_ASSETS
+from nba_features.defs.phase4_assets import PHASE4_ASSETS
 from nba_features.phase4.registry import RUN_ORDER
 from nba_features.phase4.spec import RunInfo, compute_partitions
-from nba_features.warehouse import DuckDBWarehouse, Warehouse, WarehouseResource
+from nba_features.warehouse import DuckDBWarehouse, Warehouse
+from nba_features.defs.resources import WarehouseResource
+
 
 D1, D2 = dt.date(2024, 1, 17), dt.date(2024, 1, 18)
 DATES = [D1, D2]
@@ -30,7 +32,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def build_league(path: Path) -> DuckDBWarehouse:
-    from nba_features.sources.demo_league import generate_league
+    from nba_features.demo.demo_league import generate_league
 
     warehouse = DuckDBWarehouse(path)
     warehouse.apply_schemas()

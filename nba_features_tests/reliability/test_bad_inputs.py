@@ -27,6 +27,7 @@ from nba_features.phase4.spec import compute_partitions
 from nba_features.phase4.validation import InputContractError, InputTableMissingError
 from nba_features.quality.scorer import DEFAULT_TAGS
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features.quality.events import EVENTS_TABLE
 from nba_features_tests.reliability.conftest import D1, D2, RUN, SCHEDULED, materialize, rows_of, step_failures
 

@@ -21,8 +21,9 @@ import pytest
 from nba_features.contracts import contract
 from nba_features.phase4.registry import RUN_ORDER
 from nba_features.phase4.spec import compute_partitions, extract_inputs
-from nba_features.sources.demo_league import generate_prediction_accuracy
 from nba_features.warehouse import DuckDBWarehouse
+from nba_features.demo.demo_league import generate_prediction_accuracy
+
 from nba_features_tests.reliability.conftest import D1, D2, RUN
 
 PGS = "nba_analytics.player_game_summary"

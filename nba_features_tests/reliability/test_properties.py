@@ -25,6 +25,7 @@ from nba_features.phase4.spec import compute_partitions
 from nba_features.quality.expected_rows import VALUE_RANGES
 from nba_features.quality.scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features_tests.reliability.conftest import D1, D2, RUN
 
 PERCENT = st.integers(min_value=0, max_value=60)

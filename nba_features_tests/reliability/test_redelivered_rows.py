@@ -19,6 +19,7 @@ import pytest
 
 from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features_tests.reliability.conftest import D1, materialize, rows_of, step_failures
 
 PGS = "nba_analytics.player_game_summary"

@@ -13,9 +13,10 @@ import dagster as dg
 import pytest
 
 from nba_features.contracts import load_contracts
-from nba_features.definitions import PHASE4_ASSETS
+from nba_features.defs.phase4_assets import PHASE4_ASSETS
 from nba_features.quality.events import EVENTS_TABLE
-from nba_features.warehouse import WarehouseResource
+from nba_features.defs.resources import WarehouseResource
+
 from nba_features.warehouse.sql import validate_identifier
 from nba_features_tests.reliability.conftest import D1
 
@@ -30,8 +31,8 @@ IDENTIFIER_FUNCTIONS = {"validate_identifier", "_quoted", "_qualified", "_quoted
 CONTRACT_ATTRIBUTES = {"table", "full_name", "partition_column", "date_column", "table_key", "columns"}
 # Local variables interpolated into SQL, each reviewed: (module, expression) → where its text comes from.
 REVIEWED = {
-    ("automation/fingerprints.py", "date_column"): "validate_identifier(contract partition column)",
-    ("automation/fingerprints.py", "columns"): "validate_identifier over contract columns",
+    ("reruns/fingerprints.py", "date_column"): "validate_identifier(contract partition column)",
+    ("reruns/fingerprints.py", "columns"): "validate_identifier over contract columns",
     ("contracts/ddl.py", "source"): "an error message naming a schemas/ file, not SQL",
     ("warehouse/bigquery_warehouse.py", "columns"): "_quoted over contract column names",
     ("warehouse/bigquery_warehouse.py", "values"): "_quoted over contract column names",

@@ -38,11 +38,13 @@ from google.cloud import bigquery
 from sqlglot import exp
 
 from nba_features.contracts import contract, load_contracts
-from nba_features.definitions import PHASE4_ASSETS
+from nba_features.defs.phase4_assets import PHASE4_ASSETS
 from nba_features.phase4.registry import RUN_ORDER
 from nba_features.quality.events import EVENTS_TABLE
-from nba_features.sources.demo_league import generate_league, generate_prediction_accuracy
-from nba_features.warehouse import Warehouse, WarehouseResource
+from nba_features.warehouse import Warehouse
+from nba_features.defs.resources import WarehouseResource
+from nba_features.demo.demo_league import generate_league, generate_prediction_accuracy
+
 from nba_features_tests.bigquery_emulator import EmulatorEndpoint
 
 pytestmark = [

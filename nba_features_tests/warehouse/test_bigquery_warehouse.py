@@ -20,7 +20,9 @@ from sqlglot import exp
 
 import nba_features.warehouse.base as base
 from nba_features.contracts import ContractError, TableContract, parse_ddl
-from nba_features.warehouse import TransientWarehouseError, WarehouseResource
+from nba_features.warehouse import TransientWarehouseError
+from nba_features.defs.resources import WarehouseResource
+
 from nba_features.warehouse.bigquery_warehouse import (
     BigQueryClientResource,
     BigQueryError,

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from nba_features.warehouse import DuckDBWarehouse, Warehouse
+
 from nba_features.warehouse.sql import to_duckdb
 
 SUNDAY = dt.date(2024, 1, 14)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from nba_features.warehouse import Warehouse
+
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 TABLE = "nba_precompute.player_daily_cache"  # a Phase 4 output, written by replace_partitions in production

@@ -5,6 +5,7 @@ import pytest
 
 from nba_features.contracts import ContractError, load_contracts
 from nba_features.warehouse import DuckDBWarehouse
+
 from nba_features.warehouse.sql import to_duckdb
 
 D1, D2, D3 = dt.date(2024, 1, 10), dt.date(2024, 1, 11), dt.date(2024, 1, 12)
@@ -130,6 +131,7 @@ def test_locked_file_is_retried_then_fails_cleanly(tmp_path, monkeypatch):
     import textwrap
 
     from nba_features.warehouse import TransientWarehouseError
+
     import nba_features.warehouse.base as base
 
     path = tmp_path / "locked.duckdb"

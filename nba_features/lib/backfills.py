@@ -7,7 +7,7 @@ asset gets the whole range in one run. `retry_failed_backfill` is the UI's "Re-e
 failure": a new backfill of the targeted partitions that did not materialize, linked to its parent.
 `backfill_status` reports the backfill's status, per-asset partition counts, its runs, and for every run
 that was not green its red dates (with the failed checks) and root causes. A red date is a failed
-partition of the backfill (its materialization never came, see phase4/assets.py), so "retry failed"
+partition of the backfill (its materialization never came, see defs/phase4_assets.py), so "retry failed"
 retries exactly the red dates and what a failed step left undone.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dagster as dg
-from nba_features.dagster_internals import (
+from nba_features.lib.dagster_internals import (
     BULK_ACTION_TERMINAL_STATUSES,
     PARENT_BACKFILL_ID_TAG,
     ROOT_BACKFILL_ID_TAG,
@@ -31,7 +31,7 @@ from nba_features.dagster_internals import (
     make_new_backfill_id,
 )
 
-from nba_features.automation.run_outcome import RunOutcome, run_outcome
+from nba_features.lib.run_outcome import RunOutcome, run_outcome
 from nba_features.partitions import game_dates, parse_date
 
 TRIGGER_TAG = "nba_features/trigger"

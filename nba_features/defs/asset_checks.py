@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
-from nba_features.dagster_internals import AssetCheckEvaluationTargetMaterializationData
+from nba_features.lib.dagster_internals import AssetCheckEvaluationTargetMaterializationData
 from nba_features.partitions import game_dates
 from nba_features.quality.outcomes import CheckDefinition, CheckOutcome
 

@@ -11,7 +11,7 @@ Each asset works out its run's partition dates (one date, or a whole backfill ra
   of the range is materialized. Dagster cannot fail one partition of a range step any other way
   (dagster-io/dagster#17836). Per-date blocking checks therefore live only on the last asset of the
   chain (the feature store), whose red dates have nothing downstream; see docs/ARCHITECTURE.md;
-- check outcomes become per-date evaluations (`quality/dagster_checks.py`).
+- check outcomes become per-date evaluations (`defs/asset_checks.py`).
 Transient warehouse errors are retried inside the warehouse and then twice more by Dagster
 (RetryRequested); data errors fail the run at once, before anything is written.
 """
@@ -23,14 +23,17 @@ from dataclasses import replace
 
 import dagster as dg
 
-from nba_features.contracts.dagster_metadata import column_schema
+from nba_features.defs.column_schema import column_schema
 from nba_features.partitions import date_range, game_dates, parse_date
+from nba_features.phase4.registry import RUN_ORDER, checks_for
 from nba_features.phase4.spec import Phase4Table
 from nba_features.pipeline.table_run import DateResult, TableRun, WriteRefusedError, run_table
-from nba_features.quality.dagster_checks import check_events, check_specs_for, evaluation, latest_materializations
+from nba_features.defs.asset_checks import check_events, check_specs_for, evaluation, latest_materializations
 from nba_features.quality.outcomes import CheckDefinition
-from nba_features.sources.assets import source_asset_key
-from nba_features.warehouse import TransientWarehouseError, Warehouse, WarehouseResource
+from nba_features.warehouse import TransientWarehouseError, Warehouse
+from nba_features.defs.resources import WarehouseResource
+from nba_features.defs.inputs import source_asset_key
+
 
 PHASE4_GROUP = "phase4"
 WAREHOUSE_POOL = "warehouse"
@@ -136,3 +139,5 @@ def build_phase4_asset(table: Phase4Table, checks: Sequence[CheckDefinition], ru
 
     return _asset
 
+
+PHASE4_ASSETS = [build_phase4_asset(table, checks_for(table), position) for position, table in enumerate(RUN_ORDER)]

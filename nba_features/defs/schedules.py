@@ -10,9 +10,10 @@ import datetime as dt
 
 import dagster as dg
 
-from nba_features.automation.jobs import phase4_job
+from nba_features.defs.jobs import phase4_job
 from nba_features.partitions import TIMEZONE
-from nba_features.warehouse import WarehouseResource
+from nba_features.defs.resources import WarehouseResource
+
 
 GAMES_ON_DATE_SQL = """
 -- bound: the one date asked for

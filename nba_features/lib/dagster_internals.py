@@ -7,10 +7,10 @@ so an upgrade that moves one fails there, not in a run.
 
 from __future__ import annotations
 
-# Backfills (automation/backfills.py): creating an asset backfill on the instance, as the UI does, and
+# Backfills (lib/backfills.py): creating an asset backfill on the instance, as the UI does, and
 # reading its per-asset status; Dagster exposes these only through GraphQL.
 from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
-# Check evaluations of a range run (quality/dagster_checks.py): the only way to say which
+# Check evaluations of a range run (defs/asset_checks.py): the only way to say which
 # materialization of a partition an evaluation judged.
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 # Event-log reads of the retry sensor: per-partition check results and a run's planned assets.

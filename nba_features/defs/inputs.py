@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from nba_features.contracts import contract
-from nba_features.contracts.dagster_metadata import column_schema
+from nba_features.defs.column_schema import column_schema
 
 SOURCE_GROUP = "phase3_and_raw"
 
@@ -29,14 +29,14 @@ def source_asset_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(table.split("."))
 
 
-def source_asset_specs() -> list[dg.AssetSpec]:
-    return [
-        dg.AssetSpec(
-            key=source_asset_key(table),
-            group_name=SOURCE_GROUP,
-            description=contract(table).description or f"External input table {table}",
-            kinds={"table"},
-            metadata={"dagster/column_schema": column_schema(contract(table)), "dagster/table_name": table},
-        )
-        for table in SOURCE_TABLES
-    ]
+def input_asset(table: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=source_asset_key(table),
+        group_name=SOURCE_GROUP,
+        description=contract(table).description or f"External input table {table}",
+        kinds={"table"},
+        metadata={"dagster/column_schema": column_schema(contract(table)), "dagster/table_name": table},
+    )
+
+
+INPUT_ASSETS = [input_asset(table) for table in SOURCE_TABLES]

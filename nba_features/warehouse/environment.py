@@ -1,4 +1,4 @@
-"""The Dagster resource that hands assets, checks and sensors their warehouse.
+"""The warehouse the environment asks for, without Dagster (the CLI, tools and the resource share it).
 
 `NBA_FEATURES_ENV=local` (default) selects the embedded DuckDB file at `NBA_FEATURES_WAREHOUSE`;
 `NBA_FEATURES_ENV=prod` selects BigQuery with the project, dataset prefix and location from
@@ -9,8 +9,7 @@ come from Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`) and
 from __future__ import annotations
 
 import os
-
-import dagster as dg
+from dataclasses import dataclass
 
 from nba_features.warehouse.base import Warehouse
 from nba_features.warehouse.duckdb_warehouse import DuckDBWarehouse
@@ -18,17 +17,17 @@ from nba_features.warehouse.duckdb_warehouse import DuckDBWarehouse
 ENVIRONMENTS = ("local", "prod")
 
 
-class WarehouseResource(dg.ConfigurableResource):
-    """Selects and configures the warehouse implementation."""
-
+@dataclass(frozen=True)
+class WarehouseSettings:
     env: str = "local"
+    # None: DuckDB reads NBA_FEATURES_WAREHOUSE when the file is opened, not when the settings are made
     duckdb_path: str | None = None
     bigquery_project: str | None = None
     dataset_prefix: str = ""
     location: str = "US"
     api_endpoint: str | None = None  # only for the offline BigQuery emulator; None in production
 
-    def get(self) -> Warehouse:
+    def open(self) -> Warehouse:
         if self.env == "local":
             return DuckDBWarehouse(self.duckdb_path)
         if self.env == "prod":
@@ -45,15 +44,12 @@ class WarehouseResource(dg.ConfigurableResource):
         raise ValueError(f"NBA_FEATURES_ENV must be one of {ENVIRONMENTS}, not {self.env!r}")
 
 
-def warehouse_resource_from_env() -> WarehouseResource:
+def settings_from_env() -> WarehouseSettings:
     env = os.environ.get("NBA_FEATURES_ENV", "local")
     if env not in ENVIRONMENTS:
         raise ValueError(f"NBA_FEATURES_ENV must be one of {ENVIRONMENTS}, not {env!r}")
-    return WarehouseResource(
+    return WarehouseSettings(
         env=env,
-        # None: the DuckDB warehouse reads NBA_FEATURES_WAREHOUSE when it is opened, not when the code
-        # location is imported (one process may serve several warehouses: the CLI's tests do)
-        duckdb_path=None,
         bigquery_project=os.environ.get("NBA_FEATURES_BQ_PROJECT"),
         dataset_prefix=os.environ.get("NBA_FEATURES_BQ_DATASET_PREFIX", ""),
         location=os.environ.get("NBA_FEATURES_BQ_LOCATION", "US"),
@@ -62,4 +58,4 @@ def warehouse_resource_from_env() -> WarehouseResource:
 
 
 def warehouse_from_env() -> Warehouse:
-    return warehouse_resource_from_env().get()
+    return settings_from_env().open()

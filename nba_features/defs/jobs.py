@@ -12,4 +12,4 @@ phase4_job = dg.define_asset_job(
     description="Materialize the five Phase 4 tables (and their checks) for one game date or a range.",
 )
 
-AUTOMATION_JOBS = [phase4_job]
+JOBS = [phase4_job]

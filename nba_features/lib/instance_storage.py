@@ -17,8 +17,8 @@ from functools import cached_property
 
 import sqlalchemy as db
 
-from nba_features.dagster_internals import SQLITE_BUSY_TIMEOUT_SECONDS, ConsolidatedSqliteEventLogStorage, create_engine
-from nba_features.pool_slots import SerializedPoolSlots
+from nba_features.lib.dagster_internals import SQLITE_BUSY_TIMEOUT_SECONDS, ConsolidatedSqliteEventLogStorage, create_engine
+from nba_features.lib.pool_slots import SerializedPoolSlots
 
 
 class PooledSqliteEventLogStorage(SerializedPoolSlots, ConsolidatedSqliteEventLogStorage):

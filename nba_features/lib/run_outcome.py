@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from nba_features.dagster_internals import DagsterEventType
+from nba_features.lib.dagster_internals import DagsterEventType
 
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"  # a step failed by its blocking checks: red dates, not an error
 ROOT_CAUSE_KINDS = {

@@ -12,15 +12,16 @@ import sqlglot
 from sqlglot import exp
 
 from nba_features.contracts import load_contracts
-from nba_features.sources import demo_league
-from nba_features.sources._tables import TABLE_COLUMNS, pandas_dtype
-from nba_features.sources.demo_league import (
+from nba_features.demo import demo_league
+from nba_features.demo._tables import TABLE_COLUMNS, pandas_dtype
+from nba_features.demo.demo_league import (
     DEFAULT_SEED,
     generate_league,
     generate_prediction_accuracy,
     season_start_dates,
 )
 from nba_features.warehouse import prepare_frame
+
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 PGS = "nba_analytics.player_game_summary"
@@ -241,7 +242,7 @@ def test_schedule_shape(league):
 
 
 def test_real_season_uses_isapy_data(league):
-    from nba_features.sources._real_seasons import real_season_games
+    from nba_features.demo._real_seasons import real_season_games
 
     real = real_season_games(2022)
     togs = league[TOGS]

@@ -1,0 +1,76 @@
+"""`phase4_run_failure_sensor`: every failed run becomes a RUN_FAILED row (severity CRITICAL) of
+    nba_orchestration.data_quality_events: processor_name = the failed asset steps (or the job),
+    session_id = the run id, game_date = the run's partition (a range run names its range in details).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import dagster as dg
+import pandas as pd
+
+from nba_features.defs.resources import WarehouseResource
+from nba_features.lib.run_outcome import step_failure
+from nba_features.lib.run_tags import BACKFILL_TAG, PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG, TRIGGER_TAG
+from nba_features.partitions import parse_date
+from nba_features.phase4.registry import PHASE4_TABLES
+from nba_features.quality.events import record_run_failure
+
+
+
+def run_failure_fields(
+    run: dg.DagsterRun, failed_steps: Sequence[str], message: str, tags: Mapping[str, str]
+) -> dict[str, object]:
+    """The event fields of a failed run: who failed, for which partition(s), why."""
+    partition = tags.get(PARTITION_TAG)
+    range_start, range_end = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
+    if partition is None and range_start and range_start == range_end:
+        partition = range_start
+    failed_assets = [s for s in failed_steps if s in PHASE4_TABLES]
+    details = {
+        "job": run.job_name,
+        "failed_steps": list(failed_steps),
+        "trigger": tags.get(TRIGGER_TAG) or tags.get("dagster/schedule_name") or tags.get("dagster/sensor_name"),
+    }
+    if partition is None and range_start:
+        details["partition_range"] = [range_start, range_end]
+    return {
+        "processor_name": ", ".join(failed_steps) if failed_steps else run.job_name,
+        "table": PHASE4_TABLES[failed_assets[0]].table if len(failed_assets) == 1 else None,
+        "game_date": parse_date(partition) if partition else None,
+        "description": f"run {run.run_id} of {run.job_name} failed"
+        + (f" in {', '.join(failed_steps)}" if failed_steps else "")
+        + (f": {message.strip().splitlines()[0]}" if message.strip() else ""),
+        "details": details,
+        "backfill_id": tags.get(BACKFILL_TAG),
+    }
+
+
+@dg.run_failure_sensor(
+    name="phase4_run_failure_sensor",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Records every failed run as a RUN_FAILED row of nba_orchestration.data_quality_events.",
+)
+def run_failure_event_sensor(context: dg.RunFailureSensorContext, warehouse: WarehouseResource) -> None:
+    run = context.dagster_run
+    failures = context.get_step_failure_events()
+    # the root cause (the project's own error where there is one), not the orchestrator's wrapper
+    messages = [
+        step_failure(e.step_key or run.job_name, e.event_specific_data.error).line()
+        for e in failures
+        if e.event_specific_data and e.event_specific_data.error
+    ]
+    fields = run_failure_fields(
+        run,
+        [e.step_key for e in failures if e.step_key],
+        messages[0] if messages else (context.failure_event.message or ""),
+        run.tags,
+    )
+    record = context.instance.get_run_record_by_id(run.run_id)
+    duration = None
+    if record and record.start_time and record.end_time:
+        duration = int(round(record.end_time - record.start_time))
+    failed_at = pd.Timestamp(record.end_time, unit="s", tz="UTC") if record and record.end_time else pd.Timestamp.now(tz="UTC")
+    written = record_run_failure(warehouse.get(), run_id=run.run_id, failed_at=failed_at, duration_seconds=duration, **fields)
+    context.log.info(f"run {run.run_id}: RUN_FAILED event {'written' if written else 'already recorded'}")

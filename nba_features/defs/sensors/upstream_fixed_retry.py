@@ -1,0 +1,182 @@
+"""`phase4_upstream_fixed_retry_sensor` (every minute): retry after a failed or blocked partition.
+    A sensor rather than an AutomationCondition: the retry must target one specific old partition
+    (eager conditions only look at the latest one), depends on the per-partition results of blocking
+    checks, and must not fire while the run that fixed the upstream is itself going to rerun the
+    asset; a sensor over the event log states all three exactly and is testable tick by tick.
+    It reads every new materialization of a Phase 4 asset U for date D (cursor: event storage id).
+    When the run that produced it did not plan a downstream asset A, and A's partition D is failed
+    (its latest attempt did not materialize) or red (the latest result of one of A's blocking checks
+    for D failed) from an attempt made before that materialization, and nothing has planned A for D
+    since, A (and its downstream) is rerun for D. Typical case: the feature store turned red because
+    composite factors were missing for D (the 2026-02-06 incident); composite factors are rematerialized
+    for D; the feature store is retried for D.
+
+Event-log reads use a few `dagster._core` names (PartitionKeyFilter, DagsterEventType): Dagster has no
+public API for per-partition check results or a run's planned assets.
+
+Event-log reads use a few private Dagster names (`lib/dagster_internals.py`): Dagster has no public API
+for per-partition check results or a run's planned assets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from nba_features.defs.jobs import phase4_job
+from nba_features.lib.dagster_internals import DagsterEventType, PartitionKeyFilter
+from nba_features.lib.run_tags import TRIGGER_TAG
+from nba_features.partitions import game_dates
+from nba_features.phase4.registry import RUN_ORDER, checks_for
+from nba_features.reruns.lookbacks import ASSET_ORDER, DOWNSTREAM, with_downstream
+
+# --- retry after an upstream fix ---------------------------------------------------------------
+BLOCKING_CHECKS: dict[str, tuple[str, ...]] = {
+    t.asset_name: tuple(c.name for c in checks_for(t) if c.blocking) for t in RUN_ORDER
+}
+MATERIALIZATION_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class UpstreamFix:
+    asset: str
+    partition: str
+    storage_id: int
+    timestamp: float
+    run_id: str
+
+
+class _EventLogView:
+    """The instance reads of one retry-sensor tick, cached per run and per (asset, partition)."""
+
+    def __init__(self, instance: dg.DagsterInstance):
+        self.instance = instance
+        self._planned: dict[str, frozenset[str]] = {}
+        self._finished: dict[str, bool] = {}
+        self._status: dict[tuple[str, str], dg.AssetPartitionStatus | None] = {}
+        self._failed_checks: dict[tuple[str, str], list[float] | None] = {}
+
+    def run_finished(self, run_id: str) -> bool:
+        if run_id not in self._finished:
+            run = self.instance.get_run_by_id(run_id)
+            self._finished[run_id] = run is None or run.is_finished
+        return self._finished[run_id]
+
+    def planned_assets(self, run_id: str) -> frozenset[str]:
+        """Asset names a run planned to materialize (its selection, range runs included)."""
+        if run_id not in self._planned:
+            records = self.instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
+            self._planned[run_id] = frozenset(
+                r.event_log_entry.dagster_event.asset_key.to_user_string() for r in records if r.event_log_entry.dagster_event
+            )
+        return self._planned[run_id]
+
+    def status(self, asset: str, partition: str) -> dg.AssetPartitionStatus | None:
+        if (asset, partition) not in self._status:
+            statuses = self.instance.get_status_by_partition(dg.AssetKey(asset), [partition], game_dates) or {}
+            self._status[(asset, partition)] = statuses.get(partition)
+        return self._status[(asset, partition)]
+
+    def failed_blocking_check_times(self, asset: str, partition: str) -> list[float] | None:
+        """Times of the failed latest results of the asset's blocking checks for the partition;
+        None while one of them is planned by a run that has not finished (it is being evaluated).
+        A check left planned by a finished run was never evaluated: the step failed, which the
+        partition status reports."""
+        if (asset, partition) not in self._failed_checks:
+            self._failed_checks[(asset, partition)] = self._read_failed_checks(asset, partition)
+        return self._failed_checks[(asset, partition)]
+
+    def _read_failed_checks(self, asset: str, partition: str) -> list[float] | None:
+        keys = [dg.AssetCheckKey(dg.AssetKey(asset), name) for name in BLOCKING_CHECKS[asset]]
+        if not keys:
+            return []
+        latest = self.instance.event_log_storage.get_latest_asset_check_execution_by_key(
+            keys, partition_filter=PartitionKeyFilter(key=partition)
+        )
+        times = []
+        for record in latest.values():
+            status = record.status.value
+            if status == "PLANNED":
+                if not self.run_finished(record.run_id):
+                    return None
+                continue
+            if status == "FAILED":
+                times.append(record.event.timestamp if record.event else record.create_timestamp)
+        return times
+
+    def needs_retry(self, asset: str, fix: UpstreamFix) -> bool:
+        status = self.status(asset, fix.partition)
+        if status == dg.AssetPartitionStatus.IN_PROGRESS:
+            return False
+        planned = self.instance.get_latest_planned_materialization_info(dg.AssetKey(asset), fix.partition)
+        if planned is not None and planned.storage_id > fix.storage_id:
+            return False  # a run after the fix already targets it
+        failed_checks = self.failed_blocking_check_times(asset, fix.partition)
+        if failed_checks is None:
+            return False
+        red_before_fix = any(t < fix.timestamp for t in failed_checks)
+        failed_before_fix = status == dg.AssetPartitionStatus.FAILED
+        return red_before_fix or failed_before_fix
+
+
+def new_upstream_materializations(instance: dg.DagsterInstance, after: int, up_to: int) -> list[UpstreamFix]:
+    """Materializations of Phase 4 assets with a downstream asset, storage ids in (after, up_to]."""
+    fixes = []
+    for name in ASSET_ORDER:
+        if not DOWNSTREAM[name]:
+            continue  # nothing reads this asset: its materializations fix nothing downstream
+        cursor = None
+        while True:
+            page = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=dg.AssetKey(name), after_storage_id=after, before_storage_id=up_to + 1),
+                limit=MATERIALIZATION_PAGE, cursor=cursor, ascending=True,
+            )
+            fixes += [
+                UpstreamFix(name, r.partition_key, r.storage_id, r.timestamp, r.run_id) for r in page.records if r.partition_key
+            ]
+            if not page.has_more:
+                break
+            cursor = page.cursor
+    return fixes
+
+
+def plan_upstream_fixed_retries(instance: dg.DagsterInstance, after: int, up_to: int) -> dict[str, tuple[tuple[str, ...], int]]:
+    """Partition → (assets to rerun in run order, storage id of the latest fix that calls for it)."""
+    view = _EventLogView(instance)
+    retries: dict[str, tuple[set[str], int]] = {}
+    for fix in new_upstream_materializations(instance, after, up_to):
+        planned = view.planned_assets(fix.run_id)
+        for asset in with_downstream([fix.asset]):
+            if asset == fix.asset or asset in planned:
+                continue  # the fixing run itself brings this asset up to date
+            if view.needs_retry(asset, fix):
+                assets, latest = retries.get(fix.partition, (set(), 0))
+                retries[fix.partition] = (assets | {asset}, max(latest, fix.storage_id))
+    return {partition: (with_downstream(assets), latest) for partition, (assets, latest) in sorted(retries.items())}
+
+
+@dg.sensor(
+    name="phase4_upstream_fixed_retry_sensor",
+    job=phase4_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Retries failed or red (blocking check failed) partitions once an upstream Phase 4 asset rematerialized them.",
+)
+def upstream_fixed_retry_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    up_to = context.instance.event_log_storage.get_maximum_record_id() or 0
+    if context.cursor is None:
+        return dg.SensorResult(cursor=str(up_to), skip_reason=f"baseline: event log read from storage id {up_to} on")
+    retries = plan_upstream_fixed_retries(context.instance, int(context.cursor), up_to)
+    requests = [
+        dg.RunRequest(
+            run_key=f"upstream-fixed:{partition}:{latest}",
+            partition_key=partition,
+            asset_selection=[dg.AssetKey(name) for name in assets],
+            tags={TRIGGER_TAG: "upstream_fixed"},
+        )
+        for partition, (assets, latest) in retries.items()
+    ]
+    if not requests:
+        return dg.SensorResult(cursor=str(up_to), skip_reason="no failed or red partition whose upstream was rematerialized")
+    return dg.SensorResult(run_requests=requests, cursor=str(up_to))
