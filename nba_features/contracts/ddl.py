@@ -1,6 +1,6 @@
 """Table contracts parsed once from the BigQuery DDL files in schemas/.
 
-schemas/ is the single source of truth (decisions 17-19): the contract built here creates tables
+schemas/ is the single source of truth (docs/RULES.md#schemas): the contract built here creates tables
 (DuckDB through a type translation, BigQuery as written), validates every frame before a write, shows
 the column schema in the Dagster UI, and diffs live tables (ALTER TABLE ... ADD COLUMN migrations).
 """
@@ -143,7 +143,7 @@ def parse_ddl(ddl: str, source: str = "<ddl>") -> TableContract:
         elif prop.name == "description":
             description = prop.args["value"].name
         elif prop.name == "partition_expiration_days":
-            raise ContractError(f"{source}: partition expiration is forbidden (decision 18)")
+            raise ContractError(f"{source}: partition expiration is forbidden (docs/RULES.md#no-partition-expiration)")
     names = [c.name for c in columns]
     if len(set(names)) != len(names):
         raise ContractError(f"{source}: duplicate column names")

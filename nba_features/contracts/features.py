@@ -1,14 +1,14 @@
-"""The feature-store contract: one declarative registry for feature indices 0-59 (decision 7).
+"""The feature-store contract: one declarative registry for feature indices 0-59 (docs/RULES.md#feature-registry).
 
 Everything that needs to know about a feature of ``nba_predictions.ml_feature_store_v2`` (the
 extractor, the order of the ``features`` array, the ``feature_N_*`` columns, the quality scorer's
 categories and optional set, range/variance checks, contamination reports) reads it from here
 instead of repeating index lists.
 
-Sources: phase4.md 5.4-5.6 and quality.md 1.2 (names, categories, optionality, default values,
-fallback reasons, upstream labels), quality.md 3.1 step 6 / phase4.md 5.8 (valid ranges, only
-index 5 critical) and quality.md 3.1 step 8 (variance minimums). Experimental indices 60-63 are not
-stored (decision 7), so they are not in the registry.
+The rules it encodes: docs/RULES.md#feature-list (names, categories, optionality, default values,
+fallback reasons, upstream labels) and docs/RULES.md#feature-store-canaries (valid ranges, only index 5
+critical; variance minimums). Experimental indices 60-63 are not stored, so they are not in the
+registry (docs/RULES.md#feature-registry).
 
 Field semantics
 ---------------
@@ -27,10 +27,10 @@ Field semantics
 ``valid_range``
     Inclusive (low, high) bounds for the pre-write range validation; ``None`` = not checked. Only
     index 5 (fatigue_score) is critical (``range_is_critical``): a violation rejects the row.
-    Ranges listed in quality.md 3.1 step 6 are copied; the others are plausible bounds chosen here
+    Ranges listed in docs/RULES.md#feature-store-canaries are copied; the others are plausible bounds chosen here
     (fractions 0-1, flags 0-1, clamped scores, ...), or ``None`` when no sensible bound exists.
 ``min_stddev`` / ``min_distinct``
-    Batch variance monitoring minimums (quality.md 3.1 step 8); ``None`` = not monitored.
+    Batch variance monitoring minimums (docs/RULES.md#feature-store-canaries); ``None`` = not monitored.
 """
 
 from __future__ import annotations

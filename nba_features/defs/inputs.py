@@ -10,7 +10,7 @@ from nba_features.defs.column_schema import column_schema
 SOURCE_GROUP = "phase3_and_raw"
 
 # Inputs every Phase 4 run may read. nba_predictions.prediction_accuracy is a Phase 5 output that
-# feeds features 55-56 when it exists (decision 8): an external asset too, but an optional one.
+# feeds features 55-56 when it exists (docs/RULES.md#feature-list): an external asset too, but an optional one.
 SOURCE_TABLES = (
     "nba_reference.nba_schedule",
     "nba_analytics.player_game_summary",

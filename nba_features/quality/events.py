@@ -1,7 +1,7 @@
-"""Failed checks become rows of nba_orchestration.data_quality_events (decision 16) and Slack posts;
+"""Failed checks become rows of nba_orchestration.data_quality_events (docs/RULES.md#quality-events) and Slack posts;
 failed Dagster runs become RUN_FAILED rows (`record_run_failure`, written by the run-failure sensor).
 
-Events have a life cycle (decision 23): a failed check opens an event (`resolution_status` PENDING);
+Events have a life cycle (docs/RULES.md#event-life-cycle): a failed check opens an event (`resolution_status` PENDING);
 while it is open, the same check failing again on the same partition adds nothing (one event, one
 Slack post); a later passing evaluation of that check on that partition resolves it (RESOLVED,
 `duration_seconds` = time open, the resolving run in `details_json`). A RUN_FAILED event about one

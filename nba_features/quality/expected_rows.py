@@ -8,7 +8,7 @@ Each function runs one bounded, parameterised query for the whole run and return
 - player_daily_cache: the context players, less those skipped for < 3 games or stale history (at
   most half), plus roster expansion (players of that night's teams seen in the last 30 days).
 - ml_feature_store_v2: exactly the context players who are not out/doubtful.
-And the value ranges the `values_in_range` check enforces, per table (phase4.md 0.7 / 5.8).
+And the value ranges the `values_in_range` check enforces, per table (docs/RULES.md#per-table-checks).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Feature-store checks per partition: the red-alert gates (blocking ERROR) and the canaries (WARN).
 
-Thresholds are decisions 12-14; each lives once in THRESHOLDS. The 2026-02-06 incident (composite
+Thresholds (docs/RULES.md#feature-store-gates, #feature-store-canaries, #contamination-tiers) live once, in THRESHOLDS. The 2026-02-06 incident (composite
 factors empty for a date) turns the partition red through three independent blocking checks:
 required_default_rate, quality_ready_rate and clean_player_coverage, and through
 upstream_phase4_complete. The legacy "average matchup >= 40" canary could not catch it and is not
@@ -22,22 +22,22 @@ from nba_features.quality.report import DailyTiers
 UPSTREAM_PHASE4 = ("team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache")
 
 THRESHOLDS = {
-    "required_default_rate_max_pct": 30.0,   # decision 12 (ERROR)
-    "quality_ready_rate_min_pct": 40.0,      # decision 12 (ERROR)
-    "clean_player_coverage_min_pct": 60.0,   # decision 12 (ERROR)
-    "red_rows_max": 30,                      # decision 13 (WARN)
-    "avg_score_min": 70.0,                   # decision 13 (WARN)
-    "quality_ready_canary_min_pct": 60.0,    # decision 13 (WARN)
-    "cache_miss_rate_max_pct": 5.0,          # decision 13 (WARN)
+    "required_default_rate_max_pct": 30.0,   # docs/RULES.md#feature-store-gates (ERROR)
+    "quality_ready_rate_min_pct": 40.0,      # docs/RULES.md#feature-store-gates (ERROR)
+    "clean_player_coverage_min_pct": 60.0,   # docs/RULES.md#feature-store-gates (ERROR)
+    "red_rows_max": 30,                      # docs/RULES.md#feature-store-canaries (WARN)
+    "avg_score_min": 70.0,                   # docs/RULES.md#feature-store-canaries (WARN)
+    "quality_ready_canary_min_pct": 60.0,    # docs/RULES.md#feature-store-canaries (WARN)
+    "cache_miss_rate_max_pct": 5.0,          # docs/RULES.md#feature-store-canaries (WARN)
     # An odds outage leaves only optional features defaulted, so no gate sees it. Legacy's 7-day
     # vegas canary was critical below 50% of a rotation-only roster; this roster holds every
     # available player (about half have props in a normal slate), hence half of that bar.
     "vegas_line_coverage_min_pct": 25.0,     # project threshold (WARN)
-    "variance_min_rows": 50,                 # quality.md 3.1 step 8
+    "variance_min_rows": 50,                 # docs/RULES.md#feature-store-canaries
     "variance_min_values": 25,
-    "drift_max_sigma": 3.0,                  # quality.md 3.6: |mean - 4-week mean| / 4-week sd
+    "drift_max_sigma": 3.0,                  # docs/RULES.md#feature-store-canaries: |mean - 4-week mean| / 4-week sd
     "drift_baseline_days": 28,
-    "contamination_window_days": 30,         # decision 14: tier 1 over a trailing window
+    "contamination_window_days": 30,         # docs/RULES.md#contamination-tiers: tier 1 over a trailing window
     "contamination_tier1_max_pct": 15.0,
 }
 

@@ -1,9 +1,9 @@
-"""Training-data contamination tiers over a window of ml_feature_store_v2 (decision 14, quality.md 2.1).
+"""Training-data contamination tiers over a window of ml_feature_store_v2 (docs/RULES.md#contamination-tiers, docs/RULES.md#contamination-tiers).
 
 Tier 1: rows with required defaults (alert above 15%; monthly flags `!` above 5%, `!!!` above 15%).
 Tier 2: rows whose only defaults are optional features (reported, never alerts).
 Tier 3: the most often defaulted features, by registry name, over all 60 indices (ties by index).
-Bootstrap placeholder rows (data_source 'early_season', every feature a default by design, decision 2)
+Bootstrap placeholder rows (data_source 'early_season', every feature a default by design, docs/RULES.md#season-start-and-bootstrap)
 are counted apart and left out of the tiers, as the trailing-window check leaves them out.
 Percentages are rounded to 1 dp before they are compared with a threshold, as the legacy monitor did.
 `nba-features report` (cli/report.py) prints it.

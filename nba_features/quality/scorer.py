@@ -1,10 +1,10 @@
-"""The feature-store quality scorer (quality.md section 1, with the fixes of decisions.md 9).
+"""The feature-store quality scorer (docs/RULES.md#quality-scorer, with the fixes of docs/RULES.md#scorer-fixes).
 
 A pure function: a map {feature index -> raw source tag} in, the legacy quality-visibility fields
 out. Categories, optional/required sets, critical subsets, fallback reasons and upstream labels all
 come from the feature registry (:mod:`nba_features.contracts.features`).
 
-Rules, in short (quality.md 1.1-1.10):
+Rules, in short (docs/RULES.md#quality-scorer):
 
 * N = min(len(sources), 60); only indices 0..N-1 are examined, an index absent from the map counts
   as raw ``default``, entries with index >= N are ignored.
@@ -15,7 +15,7 @@ Rules, in short (quality.md 1.1-1.10):
   capped at 69 with >= 1 required default and at 49 with >= 5; rounded to 2 dp; 0.0 for an empty map.
 * Tiers: >=95 gold, >=85 silver, >=70 bronze, >=50 poor, else critical.
 
-Departures from the legacy scorer (decisions.md 9): ``has_vegas_line`` reads feature 25 (not 28);
+Departures from the legacy scorer (docs/RULES.md#scorer-fixes): ``has_vegas_line`` reads feature 25 (not 28);
 ``matchup_data_status`` is ``MATCHUP_UNAVAILABLE`` when any of 5-8, 13, 14 is a default; the four
 always-``'{}'`` JSON placeholders and the ``breakout_*`` constants are not produced; the scorer does
 not produce ``data_quality_issues`` (the processor lists real upstream gaps).
@@ -56,7 +56,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Weight (0-100) of each raw source tag (quality.md 1.1).
+#: Weight (0-100) of each raw source tag (docs/RULES.md#source-weights).
 SOURCE_WEIGHTS: Mapping[str, int] = MappingProxyType({
     "phase4": 100,
     "phase3": 87,
@@ -70,7 +70,7 @@ SOURCE_WEIGHTS: Mapping[str, int] = MappingProxyType({
     "missing": 0,
 })
 
-#: Canonical source stored in ``feature_N_source`` for each raw tag (quality.md 1.1).
+#: Canonical source stored in ``feature_N_source`` for each raw tag (docs/RULES.md#source-weights).
 SOURCE_CANONICAL: Mapping[str, str] = MappingProxyType({
     "phase4": "phase4",
     "phase3": "phase3",
@@ -101,12 +101,12 @@ _HIGH_DEFAULT_RATE = 0.20
 # Derived once from the registry.
 _OPTIONAL = frozenset(OPTIONAL_INDICES)
 _CATEGORY_INDICES: dict[str, tuple[int, ...]] = {c: indices(category=c) for c in CATEGORIES}
-_VEGAS_LINE_INDEX = feature("vegas_points_line").index  # decision 9: has_vegas_line reads feature 25
+_VEGAS_LINE_INDEX = feature("vegas_points_line").index  # docs/RULES.md#scorer-fixes: has_vegas_line reads feature 25
 _MATCHUP_STATUS_INDICES = tuple(sorted(set(COMPOSITE_INDICES) | set(OPPONENT_DEFENSE_INDICES)))
 
 
 def quality_tier(score: float) -> str:
-    """Feature-store tier of a 0-100 score; lower edges are inclusive (quality.md 1.4)."""
+    """Feature-store tier of a 0-100 score; lower edges are inclusive (docs/RULES.md#quality-tiers)."""
     if score >= 95.0:
         return "gold"
     if score >= 85.0:
@@ -143,7 +143,7 @@ def _normalise(sources: Mapping[Any, Any]) -> dict[int, Any]:
 
 
 def _primary_data_source(tags: list[Any]) -> str:
-    """Over all entries of the map, counting raw ``phase4`` and ``phase3`` only (quality.md 1.5)."""
+    """Over all entries of the map, counting raw ``phase4`` and ``phase3`` only (docs/RULES.md#primary-data-source)."""
     total = len(tags)
     if total == 0:
         return "unknown"
@@ -180,7 +180,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
     default_set = frozenset(default_indices)
     required_default_count = sum(1 for i in default_indices if i not in _OPTIONAL)
 
-    # Aggregate score (quality.md 1.3).
+    # Aggregate score (docs/RULES.md#score-and-caps).
     counted = [weights[i] for i in range(n) if not (i in _OPTIONAL and is_default[i])]
     score = sum(counted) / len(counted) if counted else 0.0
     if required_default_count >= _CRITICAL_CAP_MIN_DEFAULTS:
@@ -190,7 +190,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
     score = round(score, 2)
     tier = quality_tier(score)
 
-    # Categories (quality.md 1.6), indices < n only.
+    # Categories (docs/RULES.md#quality-categories), indices < n only.
     category_pct: dict[str, float] = {}
     category_defaults: dict[str, int] = {}
     for cat, cat_indices in _CATEGORY_INDICES.items():
@@ -214,7 +214,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
     optional_feature_count = sum(1 for i in range(n) if i not in critical_set and not is_default[i])
     training_quality_feature_count = sum(1 for w in weights if w >= TRAINING_QUALITY_THRESHOLD)
 
-    # Alert level (quality.md 1.7).
+    # Alert level (docs/RULES.md#alert-level-and-alerts).
     if matchup_pct < 50 or score < 50:
         alert_level = "red"
     elif required_default_count > 0 or score < 70 or matchup_pct < 70:
@@ -222,7 +222,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
     else:
         alert_level = "green"
 
-    # Alerts (quality.md 1.8), in order.
+    # Alerts (docs/RULES.md#alert-level-and-alerts), in order.
     default_count = len(default_indices)
     alerts: list[str] = []
     if category_defaults["matchup"] == len(_CATEGORY_INDICES["matchup"]):
@@ -238,7 +238,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
     if game_context_pct < 50:
         alerts.append("game_context_quality_critical")
 
-    # Readiness (quality.md 1.9).
+    # Readiness (docs/RULES.md#readiness-flags).
     is_training_ready = tier in ("gold", "silver") and matchup_pct >= 70 and history_pct >= 80
     is_quality_ready = (
         tier in ("gold", "silver", "bronze") and score >= 70 and matchup_pct >= 50 and required_default_count == 0

@@ -1,4 +1,4 @@
-"""Checks every Phase 4 table has (decision 15): rows for the date, unique keys, value ranges, schema.
+"""Checks every Phase 4 table has (docs/RULES.md#per-table-checks): rows for the date, unique keys, value ranges, schema.
 
 Each returns one outcome per partition date, never silently skipping one. On no-game days (and, for
 the four upstream tables, bootstrap days) row_count_expected expects no rows and says why; rows there
@@ -118,7 +118,7 @@ def schema_check() -> CheckDefinition:
     """Passes once the write went through: the live table was compared with schemas/ before it.
 
     A mismatch never reaches this point: the write is refused with the diff (`schema_check_failure`),
-    the failure is recorded as one event about the whole write, and the run fails (decision 17).
+    the failure is recorded as one event about the whole write, and the run fails (docs/RULES.md#schemas).
     """
 
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:

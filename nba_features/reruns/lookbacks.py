@@ -2,7 +2,7 @@
 
 Each extract declares its lookback L (`Extract.lookback_days`) and bounds its partition column
 either by `<= @end_date` / `BETWEEN ... AND @end_date` (pre-game rows of D itself: contexts, odds,
-injury report, schedule) or by `< @end_date` (outcome rows, decision 1: game_date < D). It therefore
+injury report, schedule) or by `< @end_date` (outcome rows, docs/RULES.md#point-in-time: game_date < D). It therefore
 reads [D - L, D] or [D - L, D - 1], so a change of that table on date X can alter exactly the
 partitions D in [X, X + L] or [X + 1, X + L]. The tables an extract reads and its upper bound are
 read from its SQL (sqlglot, BigQuery dialect), so the windows follow the extracts when they change.

@@ -1,7 +1,7 @@
 """The warehouse interface shared by the embedded DuckDB default and BigQuery.
 
 Both implementations take BigQuery-dialect SQL with named parameters, replace whole date partitions
-atomically (decision 5), create tables from schemas/, and report schema drift. Frame validation
+atomically (docs/RULES.md#writes), create tables from schemas/, and report schema drift. Frame validation
 against the contract lives here, once, so both warehouses reject the same bad frames with the same
 message before anything is written.
 """
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 class SchemaDriftError(ContractError):
-    """The live table does not match schemas/: the write is refused before it starts (decision 17)."""
+    """The live table does not match schemas/: the write is refused before it starts (docs/RULES.md#schemas)."""
 
 
 class TransientWarehouseError(RuntimeError):
@@ -316,7 +316,7 @@ class Warehouse(abc.ABC):
         return actions
 
     def assert_writable(self, table: TableContract) -> None:
-        """A live table missing a column the code writes is an error before the write (decision 17)."""
+        """A live table missing a column the code writes is an error before the write (docs/RULES.md#schemas)."""
         diff = self.schema_diff(table.full_name)
         problems = [d for d in diff.drift if d.problem in ("missing", "type")]
         if not diff.exists or problems:

@@ -14,7 +14,7 @@ use, whose DDL parser rejects `PRIMARY KEY ... NOT ENFORCED`. A column the contr
 with `tables.update` (the schema gains a NULLABLE field, the only kind BigQuery lets an existing table
 gain), which carries the column description without formatting it into SQL.
 
-Partition replace (decision 5) is atomic as a single DML statement:
+Partition replace (docs/RULES.md#writes) is atomic as a single DML statement:
 1. the validated frame is loaded into a uniquely named staging table in the target's dataset (one
    WRITE_TRUNCATE load job with the contract's schema, so a retried load cannot duplicate rows; the
    table expires after a day in case this process dies before the `finally` that drops it);

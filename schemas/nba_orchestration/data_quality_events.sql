@@ -22,4 +22,4 @@ CREATE TABLE IF NOT EXISTS nba_orchestration.data_quality_events (
 )
 PARTITION BY DATE(event_timestamp)
 CLUSTER BY event_type, table_name, game_date
-OPTIONS(description="Every failed data-quality check, queryable with SQL (decision 16). No partition expiration (decision 18).");
+OPTIONS(description="Every failed data-quality check, queryable with SQL (docs/RULES.md#quality-events). No partition expiration (docs/RULES.md#no-partition-expiration).");

@@ -41,7 +41,7 @@ from nba_features.reruns.fingerprints import (
 from nba_features.reruns.lookbacks import RERUN_WINDOWS, affected_partitions
 
 
-# Tables that only optional extracts read (decision 8): fingerprinted when they exist.
+# Tables that only optional extracts read (docs/RULES.md#feature-list): fingerprinted when they exist.
 OPTIONAL_SOURCES = frozenset(
     e.source_table for t in RUN_ORDER for e in t.extracts if e.optional and e.source_table
 )
