@@ -39,6 +39,7 @@ from nba_features.reruns.fingerprints import (
     table_fingerprints,
 )
 from nba_features.reruns.lookbacks import RERUN_WINDOWS, affected_partitions
+from nba_features.warehouse import Warehouse
 
 
 # Tables that only optional extracts read (docs/RULES.md#feature-list): fingerprinted when they exist.
