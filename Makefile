@@ -15,6 +15,8 @@ demo: $(VENV)/.installed
 	DAGSTER_HOME=$(CURDIR) $(BIN)/nba-features demo
 
 test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

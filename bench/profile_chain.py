@@ -41,7 +41,7 @@ def cpu_profile(warehouse, dates: list, top: int) -> None:
     from pyinstrument import Profiler
     from pyinstrument.renderers import ConsoleRenderer
 
-    from nba_features.phase4.registry import RUN_ORDER
+    from nba_features.pipeline.registry import RUN_ORDER
 
     renderer = ConsoleRenderer(flat=True, time="percent_of_total", unicode=False, color=False)
     for table in RUN_ORDER:
@@ -50,8 +50,10 @@ def cpu_profile(warehouse, dates: list, top: int) -> None:
             stats = run_asset(table, warehouse, dates, "profile")
         lines = profiler.output(renderer).splitlines()
         body = [line for line in lines if "%" in line][:top]
-        print(f"\n## {table.asset_name}: {stats['total']:.2f} s, {stats['rows']} rows "
-              f"(extract {stats['extract']:.2f}, transform {stats['transform']:.2f}, write {stats['write']:.2f}, checks {stats['checks']:.2f})")
+        print(
+            f"\n## {table.asset_name}: {stats['total']:.2f} s, {stats['rows']} rows "
+            f"(extract {stats['extract']:.2f}, transform {stats['transform']:.2f}, write {stats['write']:.2f}, checks {stats['checks']:.2f})"
+        )
         print("self time, % of the asset's total:")
         print("\n".join(body))
 
@@ -59,7 +61,7 @@ def cpu_profile(warehouse, dates: list, top: int) -> None:
 def memory_profile(warehouse, dates: list, workdir: Path, top: int) -> None:
     import memray
 
-    from nba_features.phase4.registry import RUN_ORDER
+    from nba_features.pipeline.registry import RUN_ORDER
 
     for table in RUN_ORDER:
         capture = workdir / f"{table.asset_name}.memray"
@@ -71,7 +73,9 @@ def memory_profile(warehouse, dates: list, workdir: Path, top: int) -> None:
         for record in reader.get_high_watermark_allocation_records(merge_threads=True):
             by_place[_place(record.stack_trace())] += record.size
         peak = reader.metadata.peak_memory / 2**20
-        print(f"\n## {table.asset_name}: Python-visible heap peak {peak:.0f} MB; alive at the peak, by the innermost project line:")
+        print(
+            f"\n## {table.asset_name}: Python-visible heap peak {peak:.0f} MB; alive at the peak, by the innermost project line:"
+        )
         for place, size in sorted(by_place.items(), key=lambda item: -item[1])[:top]:
             print(f"{size / 2**20:8.1f} MB  {place}")
 
@@ -94,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
         if not warehouse_path.exists():
             seed(args.seasons, args.start_season)
         from nba_features.warehouse import DuckDBWarehouse
-
 
         warehouse = DuckDBWarehouse(warehouse_path)
         dates = _season(warehouse)

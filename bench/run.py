@@ -66,7 +66,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=None, help="measure only the first N days of each season (tiny runs)")
     parser.add_argument("--dagster-range", action="store_true", help="also run the last season's range through Dagster (minutes)")
     parser.add_argument("--json", type=Path, default=PROJECT_ROOT / "bench" / "results.json", help="where to write the JSON")
-    parser.add_argument("--workdir", type=Path, default=None, help="directory for the warehouse and Dagster home (default: a new temporary one)")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="directory for the warehouse and Dagster home (default: a new temporary one)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     # the daily run's own process (started by the benchmark, with its environment)
     parser.add_argument("--daily-run-in-this-process", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
@@ -79,12 +81,14 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def use_environment(warehouse_path: Path, start_season: int, dagster_home: Path | None = None) -> None:
     """Point the project at the benchmark's warehouse (and Dagster home). Before any project import: the
     resource, the partitions and the instance read these."""
-    os.environ.update({
-        "NBA_FEATURES_ENV": "local",
-        "NBA_FEATURES_WAREHOUSE": str(warehouse_path),
-        "NBA_FEATURES_FIRST_DATE": f"{start_season}-10-01",
-        **({"DAGSTER_HOME": str(dagster_home)} if dagster_home else {}),
-    })
+    os.environ.update(
+        {
+            "NBA_FEATURES_ENV": "local",
+            "NBA_FEATURES_WAREHOUSE": str(warehouse_path),
+            "NBA_FEATURES_FIRST_DATE": f"{start_season}-10-01",
+            **({"DAGSTER_HOME": str(dagster_home)} if dagster_home else {}),
+        }
+    )
 
 
 def _rss_mb(who: int) -> float:
@@ -124,30 +128,44 @@ def seed(seasons: int, start_season: int) -> dict:
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "nba_features.cli", "seed", "--seasons", str(seasons), "--start-season", str(start_season)],
-        cwd=PROJECT_ROOT, env=os.environ.copy(), capture_output=True, text=True, check=False,
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     if completed.returncode:
         raise RuntimeError(f"seeding failed:\n{completed.stdout}\n{completed.stderr}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(_rss_mb(resource.RUSAGE_CHILDREN), 1), "output": completed.stdout.strip()}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(_rss_mb(resource.RUSAGE_CHILDREN), 1),
+        "output": completed.stdout.strip(),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- chain
 def run_asset(table, warehouse, dates: list[dt.date], run_id: str) -> dict:
     """One asset over `dates` exactly as the asset runs it (`pipeline.table_run.run_table`), without Dagster."""
-    from nba_features.phase4.registry import checks_for
+    from nba_features.pipeline.registry import checks_for
     from nba_features.pipeline.table_run import run_table
 
     run = run_table(warehouse, table, checks_for(table), dates, run_id=run_id)
     failed = sum(not o.passed for o in run.outcomes)
-    return {**run.seconds, "total": run.total_seconds, "rows": run.rows_written, "check_outcomes": len(run.outcomes), "failed_checks": failed}
+    return {
+        **run.seconds,
+        "total": run.total_seconds,
+        "rows": run.rows_written,
+        "check_outcomes": len(run.outcomes),
+        "failed_checks": failed,
+    }
 
 
 def run_chain(warehouse, dates: list[dt.date], run_id: str) -> dict:
     """The five assets in run order over `dates` (one call each): wall and CPU seconds, and per asset.
 
     CPU seconds (this process, DuckDB included) tell a loaded machine from a slow chain."""
-    from nba_features.phase4.registry import RUN_ORDER
+    from nba_features.pipeline.registry import RUN_ORDER
 
     wall, cpu = time.perf_counter(), time.process_time()
     per_asset = {table.asset_name: run_asset(table, warehouse, dates, run_id) for table in RUN_ORDER}
@@ -173,8 +191,14 @@ def season_calendar(warehouse, days: int | None) -> list[dict]:
         dates = date_range(min(game_dates), max(game_dates))
         if days is not None:
             dates = dates[:days]
-        seasons.append({"season_year": int(season_year), "dates": dates, "game_dates": [d for d in dates if d in game_dates],
-                        "no_game_dates": [d for d in dates if d not in game_dates]})
+        seasons.append(
+            {
+                "season_year": int(season_year),
+                "dates": dates,
+                "game_dates": [d for d in dates if d in game_dates],
+                "no_game_dates": [d for d in dates if d not in game_dates],
+            }
+        )
     return seasons
 
 
@@ -195,8 +219,8 @@ def input_reads(warehouse, season_start: dt.date, season_end: dt.date) -> dict[s
     from sqlglot import exp
 
     from nba_features.contracts import contract
-    from nba_features.phase4.registry import RUN_ORDER
     from nba_features.phase4.seasons import season_start_of
+    from nba_features.pipeline.registry import RUN_ORDER
 
     first_game = season_start_of(warehouse, season_start)
 
@@ -206,7 +230,9 @@ def input_reads(warehouse, season_start: dt.date, season_end: dt.date) -> dict[s
             tree = sqlglot.parse_one(extract.sql, read="bigquery")
             (source,) = {f"{t.db}.{t.name}" for t in tree.find_all(exp.Table)}
             spec = contract(source)
-            entry = reads.setdefault(source, {"columns": set(), "first": season_start, "last": season_end, "partition_column": spec.partition_column})
+            entry = reads.setdefault(
+                source, {"columns": set(), "first": season_start, "last": season_end, "partition_column": spec.partition_column}
+            )
             entry["columns"] |= {c.name for c in tree.find_all(exp.Column) if c.name in spec.column_names}
             lower = (
                 extract.parameters([season_start, season_end], first_game)["season_start"]
@@ -225,8 +251,11 @@ def measure_floor(warehouse, season_start: dt.date, season_end: dt.date) -> dict
     the chain / floor ratio with it. `seconds` and `arrow_seconds` are the medians."""
     runs = [_read_inputs_once(warehouse, season_start, season_end) for _ in range(FLOOR_REPEATS)]
     median = sorted(runs, key=lambda run: run["seconds"])[FLOOR_REPEATS // 2]
-    return {**median, "arrow_seconds": statistics.median(run["arrow_seconds"] for run in runs),
-            "repeats": [run["seconds"] for run in runs]}
+    return {
+        **median,
+        "arrow_seconds": statistics.median(run["arrow_seconds"] for run in runs),
+        "repeats": [run["seconds"] for run in runs],
+    }
 
 
 def _read_inputs_once(warehouse, season_start: dt.date, season_end: dt.date) -> dict:
@@ -238,8 +267,10 @@ def _read_inputs_once(warehouse, season_start: dt.date, season_end: dt.date) -> 
     for source, entry in sorted(input_reads(warehouse, season_start, season_end).items()):
         if not warehouse.table_exists(source):
             continue
-        sql = (f"SELECT {', '.join(sorted(entry['columns']))} FROM {source} "
-               f"WHERE {entry['partition_column']} BETWEEN @first AND @last")
+        sql = (
+            f"SELECT {', '.join(sorted(entry['columns']))} FROM {source} "
+            f"WHERE {entry['partition_column']} BETWEEN @first AND @last"
+        )
         params = {"first": entry["first"], "last": entry["last"]}
         started = time.perf_counter()
         frame = warehouse.query(sql, params)
@@ -251,8 +282,14 @@ def _read_inputs_once(warehouse, season_start: dt.date, season_end: dt.date) -> 
             arrow_seconds = time.perf_counter() - started
         total += seconds
         arrow_total += arrow_seconds
-        tables[source] = {"rows": len(frame), "columns": len(entry["columns"]), "from": entry["first"].isoformat(),
-                          "to": entry["last"].isoformat(), "seconds": round(seconds, 3), "arrow_seconds": round(arrow_seconds, 3)}
+        tables[source] = {
+            "rows": len(frame),
+            "columns": len(entry["columns"]),
+            "from": entry["first"].isoformat(),
+            "to": entry["last"].isoformat(),
+            "seconds": round(seconds, 3),
+            "arrow_seconds": round(arrow_seconds, 3),
+        }
     return {"seconds": round(total, 3), "arrow_seconds": round(arrow_total, 3), "tables": tables}
 
 
@@ -275,7 +312,11 @@ def dagster_daily(day: dt.date) -> dict:
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, __file__, "--daily-run-in-this-process", day.isoformat()],
-        cwd=PROJECT_ROOT, env=os.environ.copy(), capture_output=True, text=True, check=False,
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     if completed.returncode:
@@ -291,16 +332,23 @@ def daily_run_in_this_process(day: dt.date, dagster_home: Path) -> dict:
     imported = time.perf_counter()
     instance = dg.DagsterInstance.from_config(str(dagster_home))
     result = defs.resolve_job_def("phase4_job").execute_in_process(
-        partition_key=day.isoformat(), instance=instance, raise_on_error=False, tags={"nba_features/trigger": "bench"},
+        partition_key=day.isoformat(),
+        instance=instance,
+        raise_on_error=False,
+        tags={"nba_features/trigger": "bench"},
         run_config=QUIET_RUN,
     )
     finished = time.perf_counter()
     events = result.all_events
     checks = [e for e in events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     return {
-        "success": result.success, "import_seconds": round(imported - started, 2),
-        "instance_and_run_seconds": round(finished - imported, 2), "events": len(events), "check_evaluations": len(checks),
-        "failed_checks": sum(not e.event_specific_data.passed for e in checks), "run_id": result.run_id,
+        "success": result.success,
+        "import_seconds": round(imported - started, 2),
+        "instance_and_run_seconds": round(finished - imported, 2),
+        "events": len(events),
+        "check_evaluations": len(checks),
+        "failed_checks": sum(not e.event_specific_data.passed for e in checks),
+        "run_id": result.run_id,
         "peak_rss_mb": round(_rss_mb(resource.RUSAGE_SELF), 1),
     }
 
@@ -313,20 +361,29 @@ def dagster_range(start: dt.date, end: dt.date, dagster_home: Path) -> dict:
     instance = dg.DagsterInstance.from_config(str(dagster_home))
     started = time.perf_counter()
     result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET_RUN,
+        instance=instance,
+        raise_on_error=False,
+        run_config=QUIET_RUN,
         asset_selection=[dg.AssetKey(name) for name in _asset_names()],
         tags={"dagster/asset_partition_range_start": start.isoformat(), "dagster/asset_partition_range_end": end.isoformat()},
     )
     seconds = time.perf_counter() - started
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     blocking_failures = [c for c in checks if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR]
-    return {"from": start.isoformat(), "to": end.isoformat(), "success": result.success, "seconds": round(seconds, 2),
-            "events": len(result.all_events), "check_evaluations": len(checks),
-            "failed_blocking_check_evaluations": len(blocking_failures), "run_id": result.run_id}
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "success": result.success,
+        "seconds": round(seconds, 2),
+        "events": len(result.all_events),
+        "check_evaluations": len(checks),
+        "failed_blocking_check_evaluations": len(blocking_failures),
+        "run_id": result.run_id,
+    }
 
 
 def _asset_names() -> list[str]:
-    from nba_features.phase4.registry import RUN_ORDER
+    from nba_features.pipeline.registry import RUN_ORDER
 
     return [t.asset_name for t in RUN_ORDER]
 
@@ -340,7 +397,9 @@ def _target_rows(results: dict) -> list[dict]:
         "dagster_daily_seconds": results["dagster_daily"]["seconds"],
         "peak_rss_mb": results["peak_rss_mb"]["max"],
     }
-    return [{"name": name, "value": values[name], "limit": limit, "met": values[name] <= limit} for name, limit in TARGETS.items()]
+    return [
+        {"name": name, "value": values[name], "limit": limit, "met": values[name] <= limit} for name, limit in TARGETS.items()
+    ]
 
 
 def markdown(results: dict) -> str:
@@ -364,8 +423,7 @@ def markdown(results: dict) -> str:
         f"| 1 | seed (`nba-features seed`, wall) | {results['seed']['seconds']:.1f} s | |",
         f"| 2 | range mode, season {rng['season_year']} (5 assets, one call each) | {rng['season_seconds']:.1f} s "
         f"(CPU {rng['season_cpu_seconds']:.1f} s) | {verdict('range_season_seconds')} |",
-        f"| 2 | range mode, every season (full backfill) | {rng['all_seasons_seconds']:.1f} s "
-        f"({by_season}) | |",
+        f"| 2 | range mode, every season (full backfill) | {rng['all_seasons_seconds']:.1f} s ({by_season}) | |",
         f"| 2 | per-date mode, season {rng['season_year']} (estimated from {per_date['sampled_game_dates']} game date(s) "
         f"+ {per_date['sampled_no_game_dates']} date(s) without games) | {per_date['season_seconds_estimated']:.1f} s | |",
         f"| 2 | per-date / range | {per_date['per_date_over_range_ratio']:.1f}x | |",
@@ -388,15 +446,23 @@ def markdown(results: dict) -> str:
     ]
     if results.get("dagster_range"):
         dr = results["dagster_range"]
-        outcome = "succeeded" if dr["success"] else (
-            f"failed: {dr['failed_blocking_check_evaluations']} blocking check evaluations red, as the early-season dates are"
+        outcome = (
+            "succeeded"
+            if dr["success"]
+            else (
+                f"failed: {dr['failed_blocking_check_evaluations']} blocking check evaluations red, as the early-season dates are"
+            )
         )
-        lines.append(f"| 6 | Dagster range run, season {rng['season_year']} ({dr['events']} events, {dr['check_evaluations']} check "
-                     f"evaluations; {outcome}) | {dr['seconds']:.1f} s (overhead over the chain: {dr['overhead_seconds']:.1f} s) | |")
+        lines.append(
+            f"| 6 | Dagster range run, season {rng['season_year']} ({dr['events']} events, {dr['check_evaluations']} check "
+            f"evaluations; {outcome}) | {dr['seconds']:.1f} s (overhead over the chain: {dr['overhead_seconds']:.1f} s) | |"
+        )
     reached = next(phase for phase, mb in rss["bench_process_after"].items() if mb >= rss["bench_process"])
-    lines.append(f"| 7 | peak RSS: seeding process / benchmark process (reached in: {reached.replace('_', ' ')}) / Dagster daily "
-                 f"run process | {rss['seed_process']:.0f} / {rss['bench_process']:.0f} / {rss['dagster_daily_process']:.0f} MB "
-                 f"| {verdict('peak_rss_mb')} |")
+    lines.append(
+        f"| 7 | peak RSS: seeding process / benchmark process (reached in: {reached.replace('_', ' ')}) / Dagster daily "
+        f"run process | {rss['seed_process']:.0f} / {rss['bench_process']:.0f} / {rss['dagster_daily_process']:.0f} MB "
+        f"| {verdict('peak_rss_mb')} |"
+    )
     return "\n".join(lines)
 
 
@@ -437,7 +503,6 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
 
     from nba_features.warehouse import DuckDBWarehouse
 
-
     warehouse = DuckDBWarehouse(workdir / "warehouse.duckdb")
     seasons = season_calendar(warehouse, args.days)
     first, last = seasons[0], seasons[-1]
@@ -449,7 +514,9 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
     # 2. range mode, every season in order (the backfill); the last season is the one measured
     range_runs = []
     for season in seasons:
-        range_runs.append({"season_year": season["season_year"], "dates": len(season["dates"]), **run_chain(warehouse, season["dates"], run_id)})
+        range_runs.append(
+            {"season_year": season["season_year"], "dates": len(season["dates"]), **run_chain(warehouse, season["dates"], run_id)}
+        )
         print(f"range mode {season['season_year']}: {range_runs[-1]['seconds']:.1f}s", file=sys.stderr)
     last_range = range_runs[-1]
     rss_after["range_mode"] = round(_rss_mb(resource.RUSAGE_SELF), 1)
@@ -459,9 +526,13 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
     game_samples: dict[int, list[dict]] = {}
     for season in (last, first, second):
         if season["season_year"] not in game_samples:
-            game_samples[season["season_year"]] = per_date_samples(warehouse, _spread(season["game_dates"], args.sample_dates), run_id)
+            game_samples[season["season_year"]] = per_date_samples(
+                warehouse, _spread(season["game_dates"], args.sample_dates), run_id
+            )
     last_game, first_game, second_game = (game_samples[s["season_year"]] for s in (last, first, second))
-    last_no_game = per_date_samples(warehouse, _spread(last["no_game_dates"], args.no_game_samples), run_id) if args.no_game_samples else []
+    last_no_game = (
+        per_date_samples(warehouse, _spread(last["no_game_dates"], args.no_game_samples), run_id) if args.no_game_samples else []
+    )
     print("per-date samples done", file=sys.stderr)
     rss_after["per_date_mode"] = round(_rss_mb(resource.RUSAGE_SELF), 1)
     mean_game = statistics.mean(s["seconds"] for s in last_game)
@@ -470,10 +541,14 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
 
     per_asset_median = {}
     for name in _asset_names():
-        per_asset_median[name] = {key: round(_median([s["per_asset"][name][key] for s in last_game]), 4) for key in (*STAGES, "total")}
+        per_asset_median[name] = {
+            key: round(_median([s["per_asset"][name][key] for s in last_game]), 4) for key in (*STAGES, "total")
+        }
 
-    medians = {label: _median([s["seconds"] for s in samples])
-               for label, samples in (("first", first_game), ("second", second_game), ("last", last_game))}
+    medians = {
+        label: _median([s["seconds"] for s in samples])
+        for label, samples in (("first", first_game), ("second", second_game), ("last", last_game))
+    }
 
     # 5. the floor, for the last season's range
     floor = measure_floor(warehouse, last["dates"][0], last["dates"][-1])
@@ -497,31 +572,51 @@ def measure(args: argparse.Namespace, workdir: Path, dagster_home: Path, run_id:
         "seasons": args.seasons,
         "start_season": args.start_season,
         "days_per_season": args.days,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__, "dagster": dagster.__version__,
-                    # other processes compete for the 2 cores when the load is above ~1: wall times grow, CPU times do not
-                    "load_average_1min": {"start": load_at_start, "end": round(os.getloadavg()[0], 2)}},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "dagster": dagster.__version__,
+            # other processes compete for the 2 cores when the load is above ~1: wall times grow, CPU times do not
+            "load_average_1min": {"start": load_at_start, "end": round(os.getloadavg()[0], 2)},
+        },
         "seed": seeded,
         "range_mode": {
-            "season_year": last["season_year"], "dates": len(last["dates"]), "game_dates": len(last["game_dates"]),
+            "season_year": last["season_year"],
+            "dates": len(last["dates"]),
+            "game_dates": len(last["game_dates"]),
             "season_seconds": round(last_range["seconds"], 2),
             "season_cpu_seconds": round(last_range["cpu_seconds"], 2),
             "all_seasons_seconds": round(sum(r["seconds"] for r in range_runs), 2),
             "per_asset": _rounded(last_range["per_asset"]),
-            "seasons": [{"season_year": r["season_year"], "dates": r["dates"], "seconds": round(r["seconds"], 2),
-                         "cpu_seconds": round(r["cpu_seconds"], 2)} for r in range_runs],
+            "seasons": [
+                {
+                    "season_year": r["season_year"],
+                    "dates": r["dates"],
+                    "seconds": round(r["seconds"], 2),
+                    "cpu_seconds": round(r["cpu_seconds"], 2),
+                }
+                for r in range_runs
+            ],
         },
         "per_date_mode": {
             "season_year": last["season_year"],
-            "sampled_game_dates": len(last_game), "sampled_no_game_dates": len(last_no_game),
-            "mean_game_date_seconds": round(mean_game, 3), "mean_no_game_date_seconds": round(mean_no_game, 3),
+            "sampled_game_dates": len(last_game),
+            "sampled_no_game_dates": len(last_no_game),
+            "mean_game_date_seconds": round(mean_game, 3),
+            "mean_no_game_date_seconds": round(mean_no_game, 3),
             "season_seconds_estimated": round(per_date_estimate, 1),
             "estimate": "mean chain time of the sampled game dates x game dates + mean of the sampled no-game dates x no-game dates",
             "per_date_over_range_ratio": round(per_date_estimate / last_range["seconds"], 2),
-            "samples": [{"date": s["date"], "seconds": round(s["seconds"], 3), "cpu_seconds": round(s["cpu_seconds"], 3)}
-                        for s in last_game + last_no_game],
+            "samples": [
+                {"date": s["date"], "seconds": round(s["seconds"], 3), "cpu_seconds": round(s["cpu_seconds"], 3)}
+                for s in last_game + last_no_game
+            ],
         },
         "history_growth": {
-            "first_season_year": first["season_year"], "second_season_year": second["season_year"], "last_season_year": last["season_year"],
+            "first_season_year": first["season_year"],
+            "second_season_year": second["season_year"],
+            "last_season_year": last["season_year"],
             "first_season_median_seconds": round(medians["first"], 3),
             "second_season_median_seconds": round(medians["second"], 3),
             "last_season_median_seconds": round(medians["last"], 3),

@@ -65,9 +65,22 @@ def running_emulator(project: str = PROJECT) -> Iterator[EmulatorEndpoint]:
         log_path = Path(workdir) / "server.log"
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "nba_features_tests._bqemulator_server", "--port-file", str(port_file), "--project", project],
+                [
+                    sys.executable,
+                    "-m",
+                    "nba_features_tests._bqemulator_server",
+                    "--port-file",
+                    str(port_file),
+                    "--project",
+                    project,
+                ],
                 cwd=workdir,  # no .bqemu.toml of the caller's working directory is read
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))},
+                env={
+                    **os.environ,
+                    "PYTHONPATH": os.pathsep.join(
+                        filter(None, [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")])
+                    ),
+                },
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -90,4 +103,6 @@ def _wait_until_serving(process: subprocess.Popen[bytes], port_file: Path, log_p
             if _answers(url):
                 return url
         time.sleep(0.1)
-    raise RuntimeError(f"the BigQuery emulator did not answer within {START_TIMEOUT_SECONDS:.0f}s:\n{log_path.read_text()[-4000:]}")
+    raise RuntimeError(
+        f"the BigQuery emulator did not answer within {START_TIMEOUT_SECONDS:.0f}s:\n{log_path.read_text()[-4000:]}"
+    )

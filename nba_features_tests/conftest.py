@@ -14,7 +14,6 @@ Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
 from nba_features.warehouse import DuckDBWarehouse  # noqa: E402
 
 
-
 @pytest.fixture
 def warehouse(tmp_path) -> DuckDBWarehouse:
     """An empty DuckDB warehouse file with every table of schemas/ created."""

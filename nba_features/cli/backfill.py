@@ -14,6 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from nba_features.cli.errors import CliError
+from nba_features.cli.instance import cli_instance
+from nba_features.cli.materialize import selection
 from nba_features.lib.backfills import (
     BackfillError,
     BackfillReport,
@@ -21,9 +24,6 @@ from nba_features.lib.backfills import (
     launch_backfill,
     retry_failed_backfill,
 )
-from nba_features.cli.errors import CliError
-from nba_features.cli.instance import cli_instance
-from nba_features.cli.materialize import selection
 
 WATCH_INTERVAL_SECONDS = 5.0
 

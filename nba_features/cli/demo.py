@@ -7,7 +7,7 @@ import datetime as dt
 from nba_features.cli.materialize import exit_code, materialize
 from nba_features.cli.seed import seed
 from nba_features.partitions import game_dates
-from nba_features.phase4.registry import PHASE4_ASSET_NAMES, RUN_ORDER
+from nba_features.pipeline.registry import PHASE4_ASSET_NAMES, RUN_ORDER
 from nba_features.quality.report import contamination_report, render_report
 from nba_features.warehouse import warehouse_from_env
 
@@ -38,7 +38,9 @@ def demo(seasons: int, start_season: int) -> int:
     seed(seasons, start_season, None, through=today)
     first = dt.date.fromisoformat(game_dates.get_first_partition_key())
     last = dt.date.fromisoformat(game_dates.get_last_partition_key())
-    print(f"materializing every partition {first} .. {last} (five assets, one range run per season; days without games are no-ops)")
+    print(
+        f"materializing every partition {first} .. {last} (five assets, one range run per season; days without games are no-ops)"
+    )
     outcomes = materialize(first, last, PHASE4_ASSET_NAMES)
     print()
     print(table_summary())

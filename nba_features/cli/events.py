@@ -13,7 +13,6 @@ import pandas as pd
 from nba_features.quality.events import EVENTS_TABLE, OPEN_EVENT_HORIZON_DAYS
 from nba_features.warehouse import warehouse_from_env
 
-
 OPEN_EVENTS_LIST_SQL = f"""
 -- bound: events of the last {OPEN_EVENT_HORIZON_DAYS} days (partition DATE(event_timestamp))
 SELECT event_id, event_timestamp, event_type, severity, table_name, game_date, processor_name, description, session_id

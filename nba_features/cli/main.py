@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser(
         "backfill", help="launch a partition backfill on the Dagster instance (run by its daemon), or report/retry one"
     )
-    backfill.add_argument("action", nargs="?", choices=["status", "retry"], help="status ID: progress; retry ID: rerun what failed")
+    backfill.add_argument(
+        "action", nargs="?", choices=["status", "retry"], help="status ID: progress; retry ID: rerun what failed"
+    )
     backfill.add_argument("backfill_id", nargs="?", help="the id printed when the backfill was launched")
     backfill.add_argument("--from", dest="start", type=_date, default=None)
     backfill.add_argument("--to", dest="end", type=_date, default=None)

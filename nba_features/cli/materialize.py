@@ -18,7 +18,7 @@ from nba_features.cli.errors import CliError
 from nba_features.cli.instance import cli_instance
 from nba_features.lib.run_outcome import RunOutcome, run_outcome
 from nba_features.partitions import game_dates, parse_date
-from nba_features.phase4.registry import PHASE4_ASSET_NAMES
+from nba_features.pipeline.registry import PHASE4_ASSET_NAMES
 
 # Runs are recorded in full on the instance; the terminal gets the CLI's own summary.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -57,7 +57,9 @@ def check_range(start: dt.date, end: dt.date) -> None:
 
 
 def print_outcome(label: str, outcome: RunOutcome, seconds: float) -> None:
-    verdict = "ok" if outcome.green else f"RED ({len(outcome.red_dates)} date(s))" if outcome.red and not outcome.failures else "FAILED"
+    verdict = (
+        "ok" if outcome.green else f"RED ({len(outcome.red_dates)} date(s))" if outcome.red and not outcome.failures else "FAILED"
+    )
     print(f"  {label}: {verdict} in {seconds:.1f}s (run {outcome.run_id})")
     for line in outcome.lines():
         print(f"    {line}")

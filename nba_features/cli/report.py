@@ -16,7 +16,6 @@ from nba_features.cli.errors import CliError
 from nba_features.quality.report import RECENT_DAYS, contamination_report, render_report
 from nba_features.warehouse import warehouse_from_env
 
-
 BOUNDS_SQL = """
 -- bound: every partition of the feature store (its first and last date)
 SELECT MIN(game_date) AS first, MAX(game_date) AS last FROM nba_predictions.ml_feature_store_v2

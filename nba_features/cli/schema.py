@@ -6,7 +6,6 @@ from nba_features.contracts import load_contracts
 from nba_features.warehouse import warehouse_from_env
 
 
-
 def schema_command(action: str) -> int:
     warehouse = warehouse_from_env()
     if action == "apply":

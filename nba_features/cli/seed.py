@@ -6,9 +6,8 @@ import datetime as dt
 import time
 
 from nba_features.contracts import contract
-from nba_features.warehouse import warehouse_from_env
 from nba_features.demo.demo_league import DEFAULT_SEED, generate_league
-
+from nba_features.warehouse import warehouse_from_env
 
 
 def seed(seasons: int, start_season: int, seed_value: int | None, through: dt.date | None) -> dict[str, int]:

@@ -72,7 +72,9 @@ def latest_materializations(
             storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp,
         ))  # fmt: skip
     for partition in (p for p in partitions if p not in latest):  # not materialized by this run: its previous one
-        older = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
+        older = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1
+        ).records
         if older:
             latest[partition] = AssetCheckEvaluationTargetMaterializationData(
                 storage_id=older[0].storage_id, run_id=older[0].run_id, timestamp=older[0].timestamp

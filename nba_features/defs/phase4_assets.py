@@ -16,24 +16,22 @@ Transient warehouse errors are retried inside the warehouse and then twice more 
 (RetryRequested); data errors fail the run at once, before anything is written.
 """
 
-
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import dagster as dg
 
-from nba_features.defs.column_schema import column_schema
-from nba_features.partitions import date_range, game_dates, parse_date
-from nba_features.phase4.registry import RUN_ORDER, checks_for
-from nba_features.phase4.spec import Phase4Table
-from nba_features.pipeline.table_run import DateResult, TableRun, WriteRefusedError, run_table
 from nba_features.defs.asset_checks import check_events, check_specs_for, evaluation, latest_materializations
+from nba_features.defs.column_schema import column_schema
+from nba_features.defs.inputs import source_asset_key
+from nba_features.defs.resources import WarehouseResource
+from nba_features.partitions import date_range, game_dates, parse_date
+from nba_features.phase4.spec import Phase4Table
+from nba_features.pipeline.registry import RUN_ORDER, checks_for
+from nba_features.pipeline.table_run import DateResult, TableRun, WriteRefusedError, run_table
 from nba_features.quality.outcomes import CheckDefinition
 from nba_features.warehouse import TransientWarehouseError, Warehouse
-from nba_features.defs.resources import WarehouseResource
-from nba_features.defs.inputs import source_asset_key
-
 
 PHASE4_GROUP = "phase4"
 WAREHOUSE_POOL = "warehouse"

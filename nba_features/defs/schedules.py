@@ -5,15 +5,13 @@
 A date without scheduled games is skipped with a reason naming the date.
 """
 
-
 import datetime as dt
 
 import dagster as dg
 
 from nba_features.defs.jobs import phase4_job
-from nba_features.partitions import TIMEZONE
 from nba_features.defs.resources import WarehouseResource
-
+from nba_features.partitions import TIMEZONE
 
 GAMES_ON_DATE_SQL = """
 -- bound: the one date asked for

@@ -57,9 +57,7 @@ def roster_rows(tg: pd.DataFrame, stints: pd.DataFrame) -> pd.DataFrame:
     return m[["tg_key", "pid"]].sort_values(["tg_key", "pid"]).reset_index(drop=True)
 
 
-def availability(
-    pg: pd.DataFrame, spells: pd.DataFrame, skill: np.ndarray, rng: np.random.Generator
-) -> pd.DataFrame:
+def availability(pg: pd.DataFrame, spells: pd.DataFrame, skill: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     """Adds report_status (Out/Doubtful/Questionable/Probable or None), reason, sits (inactive) and
     rank (skill rank among the available players of the team game; -1 when inactive)."""
     n = len(pg)

@@ -94,7 +94,12 @@ def _playoffs(season_year: int, regular: pd.DataFrame, env: LeagueEnv, strengths
             home = np.array([current[i][0] if PLAYOFF_HOME_PATTERN[g] else current[i][1] for i in active])
             away = np.array([current[i][1] if PLAYOFF_HOME_PATTERN[g] else current[i][0] for i in active])
             box = simulate_team_boxes(
-                rng, env, strengths, pd.Series(home).map(TEAM_INDEX).to_numpy(), pd.Series(away).map(TEAM_INDEX).to_numpy(), playoff=True
+                rng,
+                env,
+                strengths,
+                pd.Series(home).map(TEAM_INDEX).to_numpy(),
+                pd.Series(away).map(TEAM_INDEX).to_numpy(),
+                playoff=True,
             )
             for j, i in enumerate(active):
                 high, low, _, start, stagger, known = current[i]
@@ -136,9 +141,7 @@ def _playoffs(season_year: int, regular: pd.DataFrame, env: LeagueEnv, strengths
     return games
 
 
-def build_season_games(
-    season_year: int, previous: TeamStrengths | None, rngs
-) -> tuple[pd.DataFrame, TeamStrengths]:
+def build_season_games(season_year: int, previous: TeamStrengths | None, rngs) -> tuple[pd.DataFrame, TeamStrengths]:
     """All games of a season with team boxes, simulated in full (masking by `through` happens later so that
     the past does not depend on the cut-off)."""
     env = league_env(season_year)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-S, I, F, B, D, T = "STRING", "INT64", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"
+S, I, F, B, D, T = "STRING", "INT64", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"  # noqa: E741  (type shorthands)
 NN = True  # NOT NULL
 
 # table -> [(column, type, not_null)]

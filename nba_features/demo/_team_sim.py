@@ -208,7 +208,7 @@ def simulate_team_boxes(
         tied = points(box["h"]) == points(box["a"])
     poss = pace * minutes / 240
     out: dict[str, np.ndarray] = {}
-    for side, opp in (("h", "a"), ("a", "h")):
+    for side in ("h", "a"):
         b = box[side]
         pts = points(b)
         out[f"{side}_pts"] = pts

@@ -336,8 +336,7 @@ class _Builder:
 
     def _odds(self) -> pd.DataFrame:
         parts = [
-            self._odds_season(self.pg[m], np.flatnonzero(m), self.rng(season, "odds_api"))
-            for season, m in self._seasons(self.pg)
+            self._odds_season(self.pg[m], np.flatnonzero(m), self.rng(season, "odds_api")) for season, m in self._seasons(self.pg)
         ]
         odds = pd.concat(parts, ignore_index=True)
         pos, book = odds.pop("_pg").to_numpy(), odds.pop("_book").to_numpy()
@@ -459,14 +458,21 @@ class _Builder:
             row, bk = np.nonzero(present)
             pts_line = np.maximum(_to_half(center[row] + line_noise[row, bk]), _MIN_LINE)
             markets = [
-                ("points", np.ones(len(row), dtype=bool), pts_line, np.maximum(_to_half(pts_line + open_noise[row, bk]), _MIN_LINE)),
+                (
+                    "points",
+                    np.ones(len(row), dtype=bool),
+                    pts_line,
+                    np.maximum(_to_half(pts_line + open_noise[row, bk]), _MIN_LINE),
+                ),
             ]
             for q, (market, share, lo, hi) in enumerate((("rebounds", 0.5, 1.5, 11.0), ("assists", 0.3, 0.5, 8.0))):
                 line = _to_half(lo + (hi - lo) * other_line[row, bk, q])
                 markets.append((market, other_u[row, q] < share, line, np.maximum(_to_half(line + other_open[row, bk, q]), 0.5)))
             skew = np.round(skew_draw[row, bk] / 5) * 5
             dfs = np.isin(bp_books[bk], ["prizepicks", "underdog"])
-            cols = {c: sub[c].to_numpy() for c in ("game_date", "game_id", "player_lookup", "player_full_name", "team", "tipoff_time")}
+            cols = {
+                c: sub[c].to_numpy() for c in ("game_date", "game_id", "player_lookup", "player_full_name", "team", "tipoff_time")
+            }
             positions = np.flatnonzero(m)
             for market_index, (market, mask, line, open_line) in enumerate(markets):
                 take = row[mask]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dagster as dg
+
 from nba_features.lib.dagster_internals import (
     BULK_ACTION_TERMINAL_STATUSES,
     PARENT_BACKFILL_ID_TAG,
@@ -30,7 +31,6 @@ from nba_features.lib.dagster_internals import (
     get_current_timestamp,
     make_new_backfill_id,
 )
-
 from nba_features.lib.run_outcome import RunOutcome, run_outcome
 from nba_features.partitions import game_dates, parse_date
 

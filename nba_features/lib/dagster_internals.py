@@ -7,22 +7,25 @@ so an upgrade that moves one fails there, not in a run.
 
 from __future__ import annotations
 
-# Backfills (lib/backfills.py): creating an asset backfill on the instance, as the UI does, and
-# reading its per-asset status; Dagster exposes these only through GraphQL.
-from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
 # Check evaluations of a range run (defs/asset_checks.py): the only way to say which
 # materialization of a partition an evaluation judged.
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
+
+# Backfills (lib/backfills.py): creating an asset backfill on the instance, as the UI does, and
+# reading its per-asset status; Dagster exposes these only through GraphQL.
+from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
+
 # Event-log reads of the retry sensor: per-partition check results and a run's planned assets.
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.events import DagsterEventType
 from dagster._core.execution.asset_backfill import AssetBackfillStatus, PartitionedAssetBackfillStatus
+from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, PartitionBackfill
+
 # The local instance's event log (instance_storage.py): the consolidated SQLite storage, with one
 # engine and pooled connections instead of a new engine per statement.
 from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import ConsolidatedSqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
-from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, PartitionBackfill
 from dagster._core.storage.tags import PARENT_BACKFILL_ID_TAG, ROOT_BACKFILL_ID_TAG
 from dagster._core.utils import make_new_backfill_id
 from dagster._time import get_current_timestamp

@@ -91,4 +91,3 @@ class SerializedPoolSlots:
     def delete_concurrency_limit(self, *args, **kwargs):
         with self.pool_slots_locked():
             return super().delete_concurrency_limit(*args, **kwargs)
-

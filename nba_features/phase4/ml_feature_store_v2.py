@@ -240,9 +240,7 @@ def player_set(context: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
         )
     context = context.assign(status=context["player_status"].fillna("").astype(str).str.strip().str.lower())
     roster = context[~context["status"].isin(EXCLUDED_STATUSES)].rename(columns={"game_date": "date"})
-    roster = roster.merge(
-        game_days[["date", "season_start", "days_into_season", "is_bootstrap"]], on="date", how="inner"
-    )
+    roster = roster.merge(game_days[["date", "season_start", "days_into_season", "is_bootstrap"]], on="date", how="inner")
     roster = roster.sort_values(["date", "player_lookup"], kind="stable").reset_index(drop=True)
     roster["day"] = day_numbers(roster["date"])
     starts = roster["season_start"]
@@ -286,7 +284,9 @@ def build_features(r: pd.DataFrame) -> FeatureSet:
     fs.always("injury_risk", r["status"].map(INJURY_RISK).to_numpy(dtype="float64"), CALCULATED)
     fs.always("recent_trend", col("recent_trend"), CALCULATED)
 
-    recent_minutes = np.where(np.isnan(col("pdc_minutes_avg_last_10")), col("cm_minutes_avg_last_10"), col("pdc_minutes_avg_last_10"))
+    recent_minutes = np.where(
+        np.isnan(col("pdc_minutes_avg_last_10")), col("cm_minutes_avg_last_10"), col("pdc_minutes_avg_last_10")
+    )
     season_minutes = col("season_minutes_avg")
     with np.errstate(invalid="ignore", divide="ignore"):
         change = (recent_minutes - season_minutes) / np.where(season_minutes > 0, season_minutes, np.nan)
@@ -328,7 +328,11 @@ def build_features(r: pd.DataFrame) -> FeatureSet:
         (fs.value("points_avg_season"), np.where(season_known, CALCULATED, season_tag)),
     )
     opponent_games = col("opponent_games")
-    fs.chain("games_vs_opponent", (np.where(opponent_games > 0, opponent_games, np.nan), OPPONENT_HISTORY), (np.zeros(len(r)), CALCULATED))
+    fs.chain(
+        "games_vs_opponent",
+        (np.where(opponent_games > 0, opponent_games, np.nan), OPPONENT_HISTORY),
+        (np.zeros(len(r)), CALCULATED),
+    )
     fs.chain(
         "minutes_avg_last_10",
         (col("minutes_avg_30d"), MINUTES_PPM),
@@ -441,14 +445,23 @@ SPEC = Phase4Table(
         Extract("bettingpros", BETTINGPROS_SQL, lookback_days=0, source_table=BETTINGPROS_TABLE),
         Extract("injury_report", INJURY_SQL, lookback_days=0, source_table=INJURY_TABLE),
         Extract(
-            "prediction_accuracy", GRADED_LINES_SQL, lookback_days=GRADED_LOOKBACK_DAYS, optional=True,
+            "prediction_accuracy",
+            GRADED_LINES_SQL,
+            lookback_days=GRADED_LOOKBACK_DAYS,
+            optional=True,
             source_table=PREDICTION_ACCURACY_TABLE,
         ),
     ),
     transform=transform,
     upstream_assets=UPSTREAM_ASSETS,
     source_tables=(
-        SCHEDULE_TABLE, PGS_TABLE, TOGS_TABLE, UPCG_TABLE, ODDS_TABLE, BETTINGPROS_TABLE, INJURY_TABLE,
+        SCHEDULE_TABLE,
+        PGS_TABLE,
+        TOGS_TABLE,
+        UPCG_TABLE,
+        ODDS_TABLE,
+        BETTINGPROS_TABLE,
+        INJURY_TABLE,
         PREDICTION_ACCURACY_TABLE,
     ),
 )

@@ -444,17 +444,26 @@ def _text_or_none(value: object) -> str | None:
 
 
 def context_jsons(
-    players: pd.DataFrame, fatigue: pd.DataFrame, mismatch: pd.DataFrame,
-    pace: pd.DataFrame, usage: pd.DataFrame, scores: pd.DataFrame,
+    players: pd.DataFrame,
+    fatigue: pd.DataFrame,
+    mismatch: pd.DataFrame,
+    pace: pd.DataFrame,
+    usage: pd.DataFrame,
+    scores: pd.DataFrame,
 ) -> pd.DataFrame:
     """The four *_context_json strings: the inputs used (defaults applied) and the stored score."""
     fatigue_json = [
         _json(
             {
-                "days_rest": int(row.days_rest), "back_to_back": bool(row.back_to_back), "games_last_7": int(row.games_last_7),
-                "minutes_last_7": float(row.minutes_last_7), "avg_minutes_pg_last_7": float(row.avg_minutes_pg_last_7),
-                "back_to_backs_last_14": int(row.back_to_backs_last_14), "player_age": int(row.player_age),
-                "penalties_applied": row.penalties_applied, "bonuses_applied": row.bonuses_applied,
+                "days_rest": int(row.days_rest),
+                "back_to_back": bool(row.back_to_back),
+                "games_last_7": int(row.games_last_7),
+                "minutes_last_7": float(row.minutes_last_7),
+                "avg_minutes_pg_last_7": float(row.avg_minutes_pg_last_7),
+                "back_to_backs_last_14": int(row.back_to_backs_last_14),
+                "player_age": int(row.player_age),
+                "penalties_applied": row.penalties_applied,
+                "bonuses_applied": row.bonuses_applied,
                 "final_score": int(row.fatigue_score),
             }
         )  # fmt: skip
@@ -464,24 +473,35 @@ def context_jsons(
     shot_zone_json = [
         _json(
             {
-                "player_primary_zone": _text_or_none(zone), "primary_zone_frequency": float(rate),
-                "opponent_weak_zone": _text_or_none(weak), "opponent_defense_vs_league": float(defence),
-                "mismatch_type": kind, "final_score": float(score),
+                "player_primary_zone": _text_or_none(zone),
+                "primary_zone_frequency": float(rate),
+                "opponent_weak_zone": _text_or_none(weak),
+                "opponent_defense_vs_league": float(defence),
+                "mismatch_type": kind,
+                "final_score": float(score),
             }
         )  # fmt: skip
         if available
         else _json({"missing_data": True})
         for zone, rate, weak, defence, kind, score, available in zip(
-            players["shot_primary_scoring_zone"], mismatch["zone_rate"], players["defense_weakest_zone"],
-            mismatch["defence"], mismatch_type, scores["shot_zone_mismatch_score"], mismatch["available"],
+            players["shot_primary_scoring_zone"],
+            mismatch["zone_rate"],
+            players["defense_weakest_zone"],
+            mismatch["defence"],
+            mismatch_type,
+            scores["shot_zone_mismatch_score"],
+            mismatch["available"],
         )  # fmt: skip
     ]
     environment = _trend(pace["pace_differential"], "fast", "slow", "normal")
     pace_json = [
         _json(
             {
-                "pace_differential": float(differential), "opponent_pace_last_10": float(opponent),
-                "league_avg_pace": LEAGUE_AVG_PACE, "pace_environment": kind, "final_score": float(score),
+                "pace_differential": float(differential),
+                "opponent_pace_last_10": float(opponent),
+                "league_avg_pace": LEAGUE_AVG_PACE,
+                "pace_environment": kind,
+                "final_score": float(score),
             }
         )  # fmt: skip
         for differential, opponent, kind, score in zip(
@@ -493,8 +513,11 @@ def context_jsons(
     usage_json = [
         _json(
             {
-                "projected_usage_rate": float(projected), "avg_usage_last_7": float(baseline),
-                "usage_differential": float(diff), "star_teammates_out": int(stars), "usage_trend": kind,
+                "projected_usage_rate": float(projected),
+                "avg_usage_last_7": float(baseline),
+                "usage_differential": float(diff),
+                "star_teammates_out": int(stars),
+                "usage_trend": kind,
                 "final_score": float(score),
             }
         )  # fmt: skip
@@ -515,9 +538,7 @@ def context_jsons(
 
 def range_issues(scores: pd.DataFrame) -> list[list[str]]:
     """Per row: a message for each factor outside its FACTOR_RANGES range."""
-    flags = {
-        column: (scores[column] < low) | (scores[column] > high) for column, (low, high) in FACTOR_RANGES.items()
-    }
+    flags = {column: (scores[column] < low) | (scores[column] > high) for column, (low, high) in FACTOR_RANGES.items()}
     messages: list[list[str]] = [[] for _ in range(len(scores))]
     for column, outside in flags.items():
         low, high = FACTOR_RANGES[column]
@@ -608,6 +629,7 @@ def source_tracking(calendar: pd.DataFrame, inputs: Mapping[str, pd.DataFrame], 
     context, team_context = inputs["player_context"], inputs["team_context"]
     shot_zones, defense = inputs["shot_zones"], inputs["team_defense"]
     out = pd.DataFrame({"date": dates})
+
     def teams_covered(rows: pd.DataFrame, date_column: str) -> np.ndarray:
         return per_date(covered_teams(rows, date_column, playing), dates)
 
@@ -770,9 +792,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     out["early_season_flag"] = early.any(axis=1)
     short_history = [
         None if complete else f"player_game_summary has {actual} of the team's last {expected} games"
-        for actual, expected, complete in zip(
-            own["actual_games_count"], own["expected_games_count"], own["is_production_ready"]
-        )
+        for actual, expected, complete in zip(own["actual_games_count"], own["expected_games_count"], own["is_production_ready"])
     ]
     out["insufficient_data_reason"] = [
         "; ".join(part for part in (flags, history) if part) or None

@@ -390,7 +390,7 @@ def player_game_tracking(calendar: pd.DataFrame, games: pd.DataFrame, schedule: 
     per_day["rows_found"] = grouped["rows"].cumsum()
     per_day["last_updated"] = grouped["last_updated"].cummax()
     chain: list[str] = []
-    for season, day_hash, first in zip(per_day["season_year"], per_day["day_hash"], ~per_day["season_year"].duplicated()):
+    for day_hash, first in zip(per_day["day_hash"], ~per_day["season_year"].duplicated()):
         chain.append(day_hash if first else sha16(chain[-1] + "|" + day_hash))
     per_day["hash"] = chain
 
@@ -433,7 +433,11 @@ def team_offense_tracking(calendar: pd.DataFrame, offense: GameSequences, schedu
 
 
 def source_tracking(
-    calendar: pd.DataFrame, inputs: Mapping[str, pd.DataFrame], games: pd.DataFrame, offense: GameSequences, schedule: pd.DataFrame
+    calendar: pd.DataFrame,
+    inputs: Mapping[str, pd.DataFrame],
+    games: pd.DataFrame,
+    offense: GameSequences,
+    schedule: pd.DataFrame,
 ) -> pd.DataFrame:
     """Per output date: rows found, last update, coverage and hash of each of the four upstreams."""
     dates = calendar["date"]
@@ -574,7 +578,10 @@ SPEC = Phase4Table(
     ),
     extracts=(
         Extract(
-            "player_games", PLAYER_GAMES_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=PLAYER_GAMES_TABLE,
+            "player_games",
+            PLAYER_GAMES_SQL,
+            lookback_days=SEASON_LOOKBACK_DAYS,
+            source_table=PLAYER_GAMES_TABLE,
             min_lookback_days=ROSTER_EXPANSION_DAYS,
         ),
         Extract("team_offense", TEAM_OFFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=TEAM_OFFENSE_TABLE),

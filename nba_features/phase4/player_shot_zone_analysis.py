@@ -116,7 +116,9 @@ def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.d
     for part, whole in MAKES_WITHIN:
         check_rule(used, SOURCE_TABLE, "game_date", part, used[part] > used[whole], f"{part} <= {whole}")
     teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
-    check_rule(used, SOURCE_TABLE, "game_date", "team_abbr", ~used["team_abbr"].isin(teams), "a team of nba_reference.nba_schedule")
+    check_rule(
+        used, SOURCE_TABLE, "game_date", "team_abbr", ~used["team_abbr"].isin(teams), "a team of nba_reference.nba_schedule"
+    )
     check_one_row_per(used, SOURCE_TABLE, "game_date", ["player_lookup", "game_id"])
     check_minutes_recorded(used, SOURCE_TABLE, "game_date", ("fg_attempts",), key=("player_lookup", "game_id"))
     check_games_played(used, SOURCE_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
@@ -158,7 +160,9 @@ def box_score_states(games: pd.DataFrame) -> pd.DataFrame:
 
 def sample_quality(games: pd.Series, window: int) -> np.ndarray:
     return np.select(
-        [games >= window, games >= int(0.7 * window), games >= int(0.5 * window)], ["excellent", "good", "limited"], "insufficient"
+        [games >= window, games >= int(0.7 * window), games >= int(0.5 * window)],
+        ["excellent", "good", "limited"],
+        "insufficient",
     ).astype(object)
 
 
@@ -201,9 +205,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
 
     # Every player with a qualifying game this season x every date of the run in that season; the state
     # after his last qualifying game strictly before the date holds his windows for that date.
-    rows = calendar[["date", "season_year", "days_into_season"]].merge(
-        states[SEASON_PLAYER].drop_duplicates(), on="season_year"
-    )
+    rows = calendar[["date", "season_year", "days_into_season"]].merge(states[SEASON_PLAYER].drop_duplicates(), on="season_year")
     state_columns = [c for c in states.columns if c not in (*SEASON_PLAYER, "game_date")]
     rows = pd.concat([rows, state_before(rows, "date", states, SEASON_PLAYER, state_columns)], axis=1)
     # A row from his MIN_GAMES-th qualifying game before D; games_played is NaN before his first one.
@@ -273,9 +275,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     out["source_player_game_completeness_pct"] = block["completeness_percentage"]
     out["source_player_game_hash"] = rows["source_hash"]
     out = pd.concat([out, block], axis=1)
-    issues = pd.DataFrame(
-        {"missing_upstream_games": block["missing_games_count"] > 0, "incomplete_zone_data": ~complete_10}
-    )
+    issues = pd.DataFrame({"missing_upstream_games": block["missing_games_count"] > 0, "incomplete_zone_data": ~complete_10})
     out["data_quality_issues"] = [[name for name, flag in flags.items() if flag] for flags in issues.to_dict("records")]
     out = pd.concat([out, season_flags(rows["date"], rows["days_into_season"])], axis=1)
     out["processing_decision_reason"] = "processed_successfully"

@@ -7,6 +7,7 @@ Nothing here imports Dagster: a Phase4Table can be computed by tests straight fr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -129,14 +130,14 @@ def extract_inputs(table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.
         params = extract.parameters(dates, season_start)
         labels = {"asset": table.asset_name, "extract": extract.name}
         inputs[extract.name] = read(
-            extract.source_table, f"extract '{extract.name}'", lambda: warehouse.query(extract.sql, params, labels=labels)
+            extract.source_table,
+            f"extract '{extract.name}'",
+            functools.partial(warehouse.query, extract.sql, params, labels=labels),
         )
     return inputs
 
 
-def compute_partitions(
-    table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.date], run: RunInfo
-) -> pd.DataFrame:
+def compute_partitions(table: Phase4Table, warehouse: Warehouse, dates: Sequence[dt.date], run: RunInfo) -> pd.DataFrame:
     """Extract + transform for `dates`, without writing: what the asset would write."""
     dates = sorted(set(dates))
     return table.transform(extract_inputs(table, warehouse, dates), dates, run)

@@ -232,7 +232,6 @@ def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:
     )
 
 
-
 def sample_states(games: pd.DataFrame) -> pd.DataFrame:
     """One row per team game: the team's sample (last <= 15 games of the season) ending with that game."""
     games = games.sort_values([*SEASON_TEAM, "game_date", "game_id"]).reset_index(drop=True)
@@ -267,10 +266,9 @@ def league_averages(games: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame
     pairs = calendar[["date"]].merge(games[[TEAM]].drop_duplicates(), how="cross")
     pairs["window_start"] = pairs["date"] - pd.Timedelta(days=LEAGUE_WINDOW_DAYS)
     totals = ["games", *zone_columns]
-    window = (
-        state_before(pairs, "date", running, [TEAM], totals).fillna(0)
-        - state_before(pairs, "window_start", running, [TEAM], totals).fillna(0)
-    )
+    window = state_before(pairs, "date", running, [TEAM], totals).fillna(0) - state_before(
+        pairs, "window_start", running, [TEAM], totals
+    ).fillna(0)
     teams = pd.concat([pairs[["date"]], window], axis=1)
     teams = teams[teams["games"] >= LEAGUE_MIN_TEAM_GAMES]
     for zone in ZONES:
@@ -381,7 +379,10 @@ SPEC = Phase4Table(
     ),
     extracts=(
         Extract(
-            "team_defense", TEAM_DEFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE,
+            "team_defense",
+            TEAM_DEFENSE_SQL,
+            lookback_days=SEASON_LOOKBACK_DAYS,
+            source_table=SOURCE_TABLE,
             min_lookback_days=LEAGUE_WINDOW_DAYS,
         ),
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),

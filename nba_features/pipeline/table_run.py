@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nba_features.phase4.registry import PHASE4_TABLES
 from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.phase4.spec import Phase4Table, RunInfo, extract_inputs
 from nba_features.pipeline.lineage import upstream_materialized
+from nba_features.pipeline.registry import PHASE4_TABLES
 from nba_features.quality.events import EventChanges, record_outcomes
 from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOutcome
 from nba_features.quality.table_checks import schema_check_failure

@@ -32,7 +32,9 @@ EVENTS_TABLE = "nba_orchestration.data_quality_events"
 log = logging.getLogger(__name__)
 
 
-def event_rows(outcomes: Sequence[CheckOutcome], *, table: str, run_id: str | None, now: pd.Timestamp | None = None) -> pd.DataFrame:
+def event_rows(
+    outcomes: Sequence[CheckOutcome], *, table: str, run_id: str | None, now: pd.Timestamp | None = None
+) -> pd.DataFrame:
     now = now if now is not None else pd.Timestamp.now(tz="UTC")
     rows = [
         {
@@ -46,7 +48,9 @@ def event_rows(outcomes: Sequence[CheckOutcome], *, table: str, run_id: str | No
             "metric_value": o.metric_value,
             "threshold_breached": "critical" if o.severity == "ERROR" else "warning",
             "description": o.description,
-            "details_json": json.dumps({"check": o.check_name, "threshold": o.threshold, **dict(o.details)}, default=str, sort_keys=True),
+            "details_json": json.dumps(
+                {"check": o.check_name, "threshold": o.threshold, **dict(o.details)}, default=str, sort_keys=True
+            ),
             "resolution_status": "PENDING",
             "backfill_queue_id": None,
             "triggered_by": "validation",
@@ -143,7 +147,12 @@ def record_outcomes(
         resolution = json.dumps({"resolved_by_run_id": run_id, "resolved_at": now.isoformat()})
         warehouse.execute(
             RESOLVE_SQL,
-            {"resolved_at": now.isoformat(), "since": since, "event_ids": sorted(set(resolved)), "resolution": ", " + resolution[1:]},
+            {
+                "resolved_at": now.isoformat(),
+                "since": since,
+                "event_ids": sorted(set(resolved)),
+                "resolution": ", " + resolution[1:],
+            },
         )
     return EventChanges(opened, still_open, tuple(sorted(set(resolved))))
 

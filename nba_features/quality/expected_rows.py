@@ -61,17 +61,22 @@ def _context_players(inputs: CheckInputs) -> pd.DataFrame:
 def team_defense_bounds(inputs: CheckInputs) -> Bounds:
     schedule = inputs.warehouse.query(_SCHEDULE_SQL, _params(inputs))
     final = schedule[schedule["game_status"] == 3]
-    appearances = pd.concat([
-        final[["game_date", "season_year"]].assign(team=final["home_team_tricode"]),
-        final[["game_date", "season_year"]].assign(team=final["away_team_tricode"]),
-    ])
+    appearances = pd.concat(
+        [
+            final[["game_date", "season_year"]].assign(team=final["home_team_tricode"]),
+            final[["game_date", "season_year"]].assign(team=final["away_team_tricode"]),
+        ]
+    )
     starts = season_starts(schedule)
     bounds = {}
     for day, season_year in inputs.day_info[["date", "season_year"]].itertuples(index=False):
         if pd.isna(season_year):
             continue
-        season = appearances[(appearances["season_year"] == season_year) & (appearances["game_date"] < day)
-                             & (appearances["game_date"] >= starts[season_year])]
+        season = appearances[
+            (appearances["season_year"] == season_year)
+            & (appearances["game_date"] < day)
+            & (appearances["game_date"] >= starts[season_year])
+        ]
         teams = int((season.groupby("team").size() >= TEAM_DEFENSE_MIN_GAMES).sum())
         bounds[day.date()] = (teams, teams)
     return bounds
@@ -111,26 +116,48 @@ EXPECTED_ROWS = {
 
 VALUE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "team_defense_zone_analysis": {
-        "paint_pct_allowed_last_15": (0, 1), "mid_range_pct_allowed_last_15": (0, 1), "three_pt_pct_allowed_last_15": (0, 1),
-        "paint_attempts_allowed_per_game": (0, 100), "paint_points_allowed_per_game": (0, 150),
-        "defensive_rating_last_15": (70, 140), "opponent_points_per_game": (70, 150),
-        "paint_defense_vs_league_avg": (-15, 15), "mid_range_defense_vs_league_avg": (-15, 15),
+        "paint_pct_allowed_last_15": (0, 1),
+        "mid_range_pct_allowed_last_15": (0, 1),
+        "three_pt_pct_allowed_last_15": (0, 1),
+        "paint_attempts_allowed_per_game": (0, 100),
+        "paint_points_allowed_per_game": (0, 150),
+        "defensive_rating_last_15": (70, 140),
+        "opponent_points_per_game": (70, 150),
+        "paint_defense_vs_league_avg": (-15, 15),
+        "mid_range_defense_vs_league_avg": (-15, 15),
         "three_pt_defense_vs_league_avg": (-15, 15),
     },
     "player_shot_zone_analysis": {
-        "paint_rate_last_10": (0, 100), "mid_range_rate_last_10": (0, 100), "three_pt_rate_last_10": (0, 100),
-        "paint_pct_last_10": (0, 1), "mid_range_pct_last_10": (0, 1), "three_pt_pct_last_10": (0, 1),
-        "paint_attempts_per_game": (0, 40), "mid_range_attempts_per_game": (0, 40), "three_pt_attempts_per_game": (0, 40),
-        "total_shots_last_10": (0, 400), "assisted_rate_last_10": (0, 100), "unassisted_rate_last_10": (0, 100),
+        "paint_rate_last_10": (0, 100),
+        "mid_range_rate_last_10": (0, 100),
+        "three_pt_rate_last_10": (0, 100),
+        "paint_pct_last_10": (0, 1),
+        "mid_range_pct_last_10": (0, 1),
+        "three_pt_pct_last_10": (0, 1),
+        "paint_attempts_per_game": (0, 40),
+        "mid_range_attempts_per_game": (0, 40),
+        "three_pt_attempts_per_game": (0, 40),
+        "total_shots_last_10": (0, 400),
+        "assisted_rate_last_10": (0, 100),
+        "unassisted_rate_last_10": (0, 100),
     },
     "player_composite_factors": {
-        "fatigue_score": (0, 100), "shot_zone_mismatch_score": (-15, 15), "pace_score": (-8, 8),
-        "usage_spike_score": (-8, 8), "total_composite_adjustment": (-30, 30),
+        "fatigue_score": (0, 100),
+        "shot_zone_mismatch_score": (-15, 15),
+        "pace_score": (-8, 8),
+        "usage_spike_score": (-8, 8),
+        "total_composite_adjustment": (-30, 30),
     },
     "player_daily_cache": {
-        "points_avg_last_5": (0, 70), "points_avg_last_10": (0, 70), "points_avg_season": (0, 70),
-        "points_std_last_10": (0, 30), "minutes_avg_last_10": (0, 48), "team_pace_last_10": (80, 120),
-        "team_off_rating_last_10": (80, 140), "paint_rate_last_10": (0, 100), "three_pt_rate_last_10": (0, 100),
+        "points_avg_last_5": (0, 70),
+        "points_avg_last_10": (0, 70),
+        "points_avg_season": (0, 70),
+        "points_std_last_10": (0, 30),
+        "minutes_avg_last_10": (0, 48),
+        "team_pace_last_10": (80, 120),
+        "team_off_rating_last_10": (80, 140),
+        "paint_rate_last_10": (0, 100),
+        "three_pt_rate_last_10": (0, 100),
         "assisted_rate_last_10": (0, 100),
     },
     "ml_feature_store_v2": {"feature_quality_score": (0, 100)},

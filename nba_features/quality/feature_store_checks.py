@@ -22,33 +22,40 @@ from nba_features.quality.report import DailyTiers
 UPSTREAM_PHASE4 = ("team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache")
 
 THRESHOLDS = {
-    "required_default_rate_max_pct": 30.0,   # docs/RULES.md#feature-store-gates (ERROR)
-    "quality_ready_rate_min_pct": 40.0,      # docs/RULES.md#feature-store-gates (ERROR)
-    "clean_player_coverage_min_pct": 60.0,   # docs/RULES.md#feature-store-gates (ERROR)
-    "red_rows_max": 30,                      # docs/RULES.md#feature-store-canaries (WARN)
-    "avg_score_min": 70.0,                   # docs/RULES.md#feature-store-canaries (WARN)
-    "quality_ready_canary_min_pct": 60.0,    # docs/RULES.md#feature-store-canaries (WARN)
-    "cache_miss_rate_max_pct": 5.0,          # docs/RULES.md#feature-store-canaries (WARN)
+    "required_default_rate_max_pct": 30.0,  # docs/RULES.md#feature-store-gates (ERROR)
+    "quality_ready_rate_min_pct": 40.0,  # docs/RULES.md#feature-store-gates (ERROR)
+    "clean_player_coverage_min_pct": 60.0,  # docs/RULES.md#feature-store-gates (ERROR)
+    "red_rows_max": 30,  # docs/RULES.md#feature-store-canaries (WARN)
+    "avg_score_min": 70.0,  # docs/RULES.md#feature-store-canaries (WARN)
+    "quality_ready_canary_min_pct": 60.0,  # docs/RULES.md#feature-store-canaries (WARN)
+    "cache_miss_rate_max_pct": 5.0,  # docs/RULES.md#feature-store-canaries (WARN)
     # An odds outage leaves only optional features defaulted, so no gate sees it. Legacy's 7-day
     # vegas canary was critical below 50% of a rotation-only roster; this roster holds every
     # available player (about half have props in a normal slate), hence half of that bar.
-    "vegas_line_coverage_min_pct": 25.0,     # project threshold (WARN)
-    "variance_min_rows": 50,                 # docs/RULES.md#feature-store-canaries
+    "vegas_line_coverage_min_pct": 25.0,  # project threshold (WARN)
+    "variance_min_rows": 50,  # docs/RULES.md#feature-store-canaries
     "variance_min_values": 25,
-    "drift_max_sigma": 3.0,                  # docs/RULES.md#feature-store-canaries: |mean - 4-week mean| / 4-week sd
+    "drift_max_sigma": 3.0,  # docs/RULES.md#feature-store-canaries: |mean - 4-week mean| / 4-week sd
     "drift_baseline_days": 28,
-    "contamination_window_days": 30,         # docs/RULES.md#contamination-tiers: tier 1 over a trailing window
+    "contamination_window_days": 30,  # docs/RULES.md#contamination-tiers: tier 1 over a trailing window
     "contamination_tier1_max_pct": 15.0,
 }
 
 PerDate = Callable[[CheckInputs, dt.date, pd.DataFrame], tuple[bool, float | None, str, str, dict]]
 
 
-def _per_date_check(name: str, description: str, severity: Severity, blocking: bool, metric: str, evaluate_day: PerDate) -> CheckDefinition:
+def _per_date_check(
+    name: str, description: str, severity: Severity, blocking: bool, metric: str, evaluate_day: PerDate
+) -> CheckDefinition:
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
-        by_date = inputs.cached("rows_by_date", lambda: {
-            day: rows for day, rows in inputs.frame.groupby(pd.to_datetime(inputs.frame["game_date"]).dt.date)
-        } if len(inputs.frame) else {})
+        by_date = inputs.cached(
+            "rows_by_date",
+            lambda: (
+                {day: rows for day, rows in inputs.frame.groupby(pd.to_datetime(inputs.frame["game_date"]).dt.date)}
+                if len(inputs.frame)
+                else {}
+            ),
+        )
         no_rows = inputs.cached("no_rows", lambda: inputs.frame.iloc[:0])  # once, not per date and check
         outcomes = []
         for day in inputs.dates:
@@ -122,7 +129,11 @@ def _history(inputs: CheckInputs) -> pd.DataFrame:
 
     def load():
         before = inputs.warehouse.query(_HISTORY_SQL, {"start_date": min(inputs.dates)})
-        own = inputs.frame[inputs.frame["data_source"] != "early_season"][list(before.columns)] if len(inputs.frame) else before.iloc[:0]
+        own = (
+            inputs.frame[inputs.frame["data_source"] != "early_season"][list(before.columns)]
+            if len(inputs.frame)
+            else before.iloc[:0]
+        )
         history = pd.concat([before, own], ignore_index=True)
         history["day"] = pd.to_datetime(history["game_date"]).dt.date
         return history
@@ -148,7 +159,13 @@ def _clean_player_coverage(inputs, day, rows):
     expected = _context_players(inputs).get(day, 0)
     clean = int((rows["required_default_count"] == 0).sum()) if len(rows) else 0
     pct = round(100.0 * clean / expected, 1) if expected else 100.0
-    return pct >= limit, pct, f">= {limit}%", f"{clean} clean players of {int(expected)} in the upcoming context ({pct}%)", {"clean": clean, "expected": int(expected)}
+    return (
+        pct >= limit,
+        pct,
+        f">= {limit}%",
+        f"{clean} clean players of {int(expected)} in the upcoming context ({pct}%)",
+        {"clean": clean, "expected": int(expected)},
+    )
 
 
 def _upstream_complete(inputs, day, rows):
@@ -198,15 +215,29 @@ def _schedule_covers_context_check() -> CheckDefinition:
             listed = players.get(day, 0)
             passed = games > 0 or listed == 0
             text = (
-                f"{games} games scheduled, {listed} players in the upcoming context" if games
-                else "passed: no games scheduled, and no players in the upcoming context" if passed
+                f"{games} games scheduled, {listed} players in the upcoming context"
+                if games
+                else "passed: no games scheduled, and no players in the upcoming context"
+                if passed
                 else f"no games scheduled on {day} but {listed} players in upcoming_player_game_context: schedule missing games?"
             )
-            outcomes.append(CheckOutcome("schedule_covers_context", day, passed, "WARN", "context_players_without_games",
-                                         float(0 if passed else listed), "0", text))
+            outcomes.append(
+                CheckOutcome(
+                    "schedule_covers_context",
+                    day,
+                    passed,
+                    "WARN",
+                    "context_players_without_games",
+                    float(0 if passed else listed),
+                    "0",
+                    text,
+                )
+            )
         return outcomes
 
-    return CheckDefinition("schedule_covers_context", "Dates with upcoming-context players have scheduled games", "WARN", False, evaluate)
+    return CheckDefinition(
+        "schedule_covers_context", "Dates with upcoming-context players have scheduled games", "WARN", False, evaluate
+    )
 
 
 def _feature_matrix(rows: pd.DataFrame) -> np.ndarray:
@@ -262,7 +293,13 @@ def _drift(inputs, day, rows):
         sd = float(np.std(base_values, ddof=1))
         if sd > 0 and abs(float(now_values.mean()) - float(base_values.mean())) / sd > limit:
             drifted.append(FEATURES[index].name)
-    return not drifted, float(len(drifted)), f"<= {limit} sd", ("drifted: " + ", ".join(drifted)) if drifted else "no drift against the 4-week baseline", {}
+    return (
+        not drifted,
+        float(len(drifted)),
+        f"<= {limit} sd",
+        ("drifted: " + ", ".join(drifted)) if drifted else "no drift against the 4-week baseline",
+        {},
+    )
 
 
 def _trailing_contamination(inputs, day, rows):
@@ -271,7 +308,9 @@ def _trailing_contamination(inputs, day, rows):
     window = inputs.cached("daily_tiers", lambda: DailyTiers.of(_history(inputs))).window(start, day)
     top = ", ".join(f"{f['name']} {f['pct_of_rows']}%" for f in window["top_defaulted_features"][:3])
     return (
-        window["tier1_pct"] <= limit, window["tier1_pct"], f"<= {limit}%",
+        window["tier1_pct"] <= limit,
+        window["tier1_pct"],
+        f"<= {limit}%",
         f"tier 1 {window['tier1_pct']}% / tier 2 {window['tier2_pct']}% over {start}..{day}; top defaulted: {top or 'none'}",
         {"tier2_pct": window["tier2_pct"], "rows": window["total_rows"]},
     )
@@ -280,17 +319,94 @@ def _trailing_contamination(inputs, day, rows):
 def feature_store_checks() -> list[CheckDefinition]:
     t = THRESHOLDS
     return [
-        _per_date_check("required_default_rate", f"Share of rows with required defaults <= {t['required_default_rate_max_pct']}%", "ERROR", True, "pct_rows_required_defaults", _required_default_rate),
-        _per_date_check("quality_ready_rate", f"Share of quality-ready rows >= {t['quality_ready_rate_min_pct']}%", "ERROR", True, "pct_quality_ready", _quality_ready_rate("quality_ready_rate_min_pct")),
-        _per_date_check("clean_player_coverage", f"Clean players / upcoming-context players >= {t['clean_player_coverage_min_pct']}%", "ERROR", True, "pct_clean_player_coverage", _clean_player_coverage),
-        _per_date_check("upstream_phase4_complete", "Every upstream Phase 4 table has rows for the date", "ERROR", True, "missing_upstream_tables", _upstream_complete),
+        _per_date_check(
+            "required_default_rate",
+            f"Share of rows with required defaults <= {t['required_default_rate_max_pct']}%",
+            "ERROR",
+            True,
+            "pct_rows_required_defaults",
+            _required_default_rate,
+        ),
+        _per_date_check(
+            "quality_ready_rate",
+            f"Share of quality-ready rows >= {t['quality_ready_rate_min_pct']}%",
+            "ERROR",
+            True,
+            "pct_quality_ready",
+            _quality_ready_rate("quality_ready_rate_min_pct"),
+        ),
+        _per_date_check(
+            "clean_player_coverage",
+            f"Clean players / upcoming-context players >= {t['clean_player_coverage_min_pct']}%",
+            "ERROR",
+            True,
+            "pct_clean_player_coverage",
+            _clean_player_coverage,
+        ),
+        _per_date_check(
+            "upstream_phase4_complete",
+            "Every upstream Phase 4 table has rows for the date",
+            "ERROR",
+            True,
+            "missing_upstream_tables",
+            _upstream_complete,
+        ),
         _per_date_check("red_alert_rows", f"Red rows <= {t['red_rows_max']}", "WARN", False, "red_rows", _red_rows),
-        _per_date_check("average_quality_score", f"Average score >= {t['avg_score_min']}", "WARN", False, "avg_feature_quality_score", _average_score),
-        _per_date_check("quality_ready_canary", f"Quality-ready >= {t['quality_ready_canary_min_pct']}%", "WARN", False, "pct_quality_ready", _quality_ready_rate("quality_ready_canary_min_pct")),
-        _per_date_check("cache_miss_rate", f"Cache-miss fallback <= {t['cache_miss_rate_max_pct']}%", "WARN", False, "pct_cache_miss", _cache_miss_rate),
-        _per_date_check("vegas_line_coverage", f"Rows with a points line >= {t['vegas_line_coverage_min_pct']}%", "WARN", False, "pct_rows_with_line", _vegas_line_coverage),
+        _per_date_check(
+            "average_quality_score",
+            f"Average score >= {t['avg_score_min']}",
+            "WARN",
+            False,
+            "avg_feature_quality_score",
+            _average_score,
+        ),
+        _per_date_check(
+            "quality_ready_canary",
+            f"Quality-ready >= {t['quality_ready_canary_min_pct']}%",
+            "WARN",
+            False,
+            "pct_quality_ready",
+            _quality_ready_rate("quality_ready_canary_min_pct"),
+        ),
+        _per_date_check(
+            "cache_miss_rate",
+            f"Cache-miss fallback <= {t['cache_miss_rate_max_pct']}%",
+            "WARN",
+            False,
+            "pct_cache_miss",
+            _cache_miss_rate,
+        ),
+        _per_date_check(
+            "vegas_line_coverage",
+            f"Rows with a points line >= {t['vegas_line_coverage_min_pct']}%",
+            "WARN",
+            False,
+            "pct_rows_with_line",
+            _vegas_line_coverage,
+        ),
         _schedule_covers_context_check(),
-        _per_date_check("feature_variance_and_ranges", "Per-feature variance minimums and value ranges (registry)", "WARN", False, "feature_problems", _variance_and_ranges),
-        _per_date_check("feature_distribution_drift", f"Feature means within {t['drift_max_sigma']} sd of the 4-week baseline", "WARN", False, "drifted_features", _drift),
-        _per_date_check("contamination_tier1_trailing", f"Tier-1 contamination over the trailing {t['contamination_window_days']} days <= {t['contamination_tier1_max_pct']}%", "WARN", False, "tier1_pct", _trailing_contamination),
+        _per_date_check(
+            "feature_variance_and_ranges",
+            "Per-feature variance minimums and value ranges (registry)",
+            "WARN",
+            False,
+            "feature_problems",
+            _variance_and_ranges,
+        ),
+        _per_date_check(
+            "feature_distribution_drift",
+            f"Feature means within {t['drift_max_sigma']} sd of the 4-week baseline",
+            "WARN",
+            False,
+            "drifted_features",
+            _drift,
+        ),
+        _per_date_check(
+            "contamination_tier1_trailing",
+            f"Tier-1 contamination over the trailing {t['contamination_window_days']} days <= {t['contamination_tier1_max_pct']}%",
+            "WARN",
+            False,
+            "tier1_pct",
+            _trailing_contamination,
+        ),
     ]

@@ -94,8 +94,11 @@ def _top_defaulted(counts: np.ndarray, total: int) -> list[dict]:
     order = [int(i) for i in np.argsort(-counts, kind="stable") if counts[i] > 0][:TOP_FEATURES]
     return [
         {
-            "index": index, "name": FEATURES[index].name, "category": FEATURES[index].category,
-            "gate": "REQUIRED" if FEATURES[index].required else "optional", "rows": int(counts[index]),
+            "index": index,
+            "name": FEATURES[index].name,
+            "category": FEATURES[index].category,
+            "gate": "REQUIRED" if FEATURES[index].required else "optional",
+            "rows": int(counts[index]),
             "pct_of_rows": _pct(int(counts[index]), total),
         }  # fmt: skip
         for index in order
@@ -114,7 +117,9 @@ def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Contaminat
     """Pure: the three tiers and the monthly breakdown from feature-store rows of the window."""
     rows, placeholders = _without_placeholders(rows)
     total = len(rows)
-    report = ContaminationReport(start=start.isoformat(), end=end.isoformat(), total_rows=total, bootstrap_placeholder_rows=placeholders)
+    report = ContaminationReport(
+        start=start.isoformat(), end=end.isoformat(), total_rows=total, bootstrap_placeholder_rows=placeholders
+    )
     if not total:
         return report
     tiers = _row_tiers(rows)
@@ -135,11 +140,18 @@ def build_report(rows: pd.DataFrame, start: dt.date, end: dt.date) -> Contaminat
     for name, group in pd.DataFrame({"month": month, "req": tiers["tier1"], "ready": tiers["ready"]}).groupby("month"):
         n, req = len(group), int(group["req"].sum())
         pct = _pct(req, n)
-        report.monthly.append({
-            "month": name, "total": n, "clean": n - req, "required_contaminated": req, "required_pct": pct,
-            "quality_ready": int(group["ready"].sum()), "ready_pct": _pct(int(group["ready"].sum()), n),
-            "flag": "!!!" if pct > MONTH_ALERT_PCT else "!" if pct > MONTH_WARN_PCT else "",
-        })
+        report.monthly.append(
+            {
+                "month": name,
+                "total": n,
+                "clean": n - req,
+                "required_contaminated": req,
+                "required_pct": pct,
+                "quality_ready": int(group["ready"].sum()),
+                "ready_pct": _pct(int(group["ready"].sum()), n),
+                "flag": "!!!" if pct > MONTH_ALERT_PCT else "!" if pct > MONTH_WARN_PCT else "",
+            }
+        )
 
     _, indices = _default_indices(rows["default_feature_indices"])
     report.top_defaulted_features = _top_defaulted(np.bincount(indices, minlength=len(FEATURES)), total)
@@ -191,15 +203,20 @@ class DailyTiers:
 def contamination_report(start: dt.date, end: dt.date, warehouse=None) -> ContaminationReport:
     from nba_features.warehouse import warehouse_from_env
 
-
     warehouse = warehouse or warehouse_from_env()
     rows = warehouse.query(REPORT_SQL, {"start_date": start, "end_date": end})
     return build_report(rows, start, end)
 
 
 def render_report(report: ContaminationReport) -> str:
-    lines = [f"Contamination report for {FEATURE_STORE_TABLE}, {report.start} .. {report.end}: {report.total_rows:,} rows"
-             + (f" ({report.bootstrap_placeholder_rows:,} bootstrap placeholder rows not counted)" if report.bootstrap_placeholder_rows else "")]
+    lines = [
+        f"Contamination report for {FEATURE_STORE_TABLE}, {report.start} .. {report.end}: {report.total_rows:,} rows"
+        + (
+            f" ({report.bootstrap_placeholder_rows:,} bootstrap placeholder rows not counted)"
+            if report.bootstrap_placeholder_rows
+            else ""
+        )
+    ]
     if not report.total_rows:
         lines.append("NO DATA in the window")
         return "\n".join(lines)
@@ -223,12 +240,17 @@ def render_report(report: ContaminationReport) -> str:
             f"  {m['month']:<8} {m['total']:>7,} {m['clean']:>7,} {m['required_contaminated']:>7,} "
             f"{m['required_pct']:>6.1f} {m['quality_ready']:>7,} {m['ready_pct']:>7.1f} {m['flag']}"
         )
-    lines += ["", f"Tier 3 - top {TOP_FEATURES} defaulted features (all 60 indices)", f"  {'idx':>3} {'name':<32} {'gate':<9} {'rows':>8} {'% rows':>7}"]
+    lines += [
+        "",
+        f"Tier 3 - top {TOP_FEATURES} defaulted features (all 60 indices)",
+        f"  {'idx':>3} {'name':<32} {'gate':<9} {'rows':>8} {'% rows':>7}",
+    ]
     for f in report.top_defaulted_features:
         lines.append(f"  {f['index']:>3} {f['name']:<32} {f['gate']:<9} {f['rows']:>8,} {f['pct_of_rows']:>7.1f}")
     lines.append("")
     lines.append(
         f"ALERT: tier 1 contamination {report.tier1_pct:.1f}% exceeds {TIER1_ALERT_PCT:.0f}%"
-        if report.alert else f"OK: tier 1 contamination {report.tier1_pct:.1f}% is within {TIER1_ALERT_PCT:.0f}%"
+        if report.alert
+        else f"OK: tier 1 contamination {report.tier1_pct:.1f}% is within {TIER1_ALERT_PCT:.0f}%"
     )
     return "\n".join(lines)

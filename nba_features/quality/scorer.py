@@ -57,32 +57,36 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Weight (0-100) of each raw source tag (docs/RULES.md#source-weights).
-SOURCE_WEIGHTS: Mapping[str, int] = MappingProxyType({
-    "phase4": 100,
-    "phase3": 87,
-    "calculated": 100,
-    "vegas": 100,
-    "bettingpros": 100,
-    "opponent_history": 90,
-    "minutes_ppm": 95,
-    "default": 40,
-    "fallback": 40,
-    "missing": 0,
-})
+SOURCE_WEIGHTS: Mapping[str, int] = MappingProxyType(
+    {
+        "phase4": 100,
+        "phase3": 87,
+        "calculated": 100,
+        "vegas": 100,
+        "bettingpros": 100,
+        "opponent_history": 90,
+        "minutes_ppm": 95,
+        "default": 40,
+        "fallback": 40,
+        "missing": 0,
+    }
+)
 
 #: Canonical source stored in ``feature_N_source`` for each raw tag (docs/RULES.md#source-weights).
-SOURCE_CANONICAL: Mapping[str, str] = MappingProxyType({
-    "phase4": "phase4",
-    "phase3": "phase3",
-    "calculated": "calculated",
-    "vegas": "phase4",
-    "bettingpros": "bettingpros",
-    "opponent_history": "phase4",
-    "minutes_ppm": "phase4",
-    "default": "default",
-    "fallback": "default",
-    "missing": "default",
-})
+SOURCE_CANONICAL: Mapping[str, str] = MappingProxyType(
+    {
+        "phase4": "phase4",
+        "phase3": "phase3",
+        "calculated": "calculated",
+        "vegas": "phase4",
+        "bettingpros": "bettingpros",
+        "opponent_history": "phase4",
+        "minutes_ppm": "phase4",
+        "default": "default",
+        "fallback": "default",
+        "missing": "default",
+    }
+)
 
 #: Raw tags that count as a default (unknown tags do not).
 DEFAULT_TAGS: frozenset[str] = frozenset({"default", "fallback", "missing"})
@@ -207,9 +211,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
     has_vegas_line = _VEGAS_LINE_INDEX < n and _VEGAS_LINE_INDEX not in default_set
     critical_quality = [weights[i] for i in CRITICAL_INDICES if i < n]
     critical_feature_count = sum(1 for q in critical_quality if q >= TRAINING_QUALITY_THRESHOLD)
-    critical_features_training_quality = bool(critical_quality) and all(
-        q >= TRAINING_QUALITY_THRESHOLD for q in critical_quality
-    )
+    critical_features_training_quality = bool(critical_quality) and all(q >= TRAINING_QUALITY_THRESHOLD for q in critical_quality)
     critical_set = frozenset(CRITICAL_INDICES)
     optional_feature_count = sum(1 for i in range(n) if i not in critical_set and not is_default[i])
     training_quality_feature_count = sum(1 for w in weights if w >= TRAINING_QUALITY_THRESHOLD)
@@ -240,9 +242,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
 
     # Readiness (docs/RULES.md#readiness-flags).
     is_training_ready = tier in ("gold", "silver") and matchup_pct >= 70 and history_pct >= 80
-    is_quality_ready = (
-        tier in ("gold", "silver", "bronze") and score >= 70 and matchup_pct >= 50 and required_default_count == 0
-    )
+    is_quality_ready = tier in ("gold", "silver", "bronze") and score >= 70 and matchup_pct >= 50 and required_default_count == 0
 
     fields: dict[str, Any] = {
         "feature_quality_score": score,
@@ -277,9 +277,7 @@ def score_feature_sources(sources: Mapping[int, str]) -> dict[str, Any]:
             "matchup_data_status": (
                 "MATCHUP_UNAVAILABLE" if any(i in default_set for i in _MATCHUP_STATUS_INDICES) else "COMPLETE"
             ),
-            "feature_fallback_reasons_json": json.dumps(
-                {str(i): FEATURES[i].effective_fallback_reason for i in default_indices}
-            ),
+            "feature_fallback_reasons_json": json.dumps({str(i): FEATURES[i].effective_fallback_reason for i in default_indices}),
             "feature_upstream_tables_json": json.dumps({str(i): FEATURES[i].upstream_table for i in range(n)}),
             "feature_schema_version": f"v2_{n}features",
             "available_feature_names": [FEATURES[i].name for i in range(n)],

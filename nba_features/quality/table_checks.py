@@ -59,10 +59,14 @@ def row_count_check(expected: ExpectedRows, *, bootstrap_writes_rows: bool = Fal
                 passed = low <= count <= high
                 threshold = f"[{low}, {high}]"
                 description = f"{count} rows, expected {threshold} from the roster/teams for the date"
-            outcomes.append(CheckOutcome("row_count_expected", day, passed, "WARN", "row_count", float(count), threshold, description))
+            outcomes.append(
+                CheckOutcome("row_count_expected", day, passed, "WARN", "row_count", float(count), threshold, description)
+            )
         return outcomes
 
-    return CheckDefinition("row_count_expected", "Rows for the date match the teams/roster the inputs imply", "WARN", False, evaluate)
+    return CheckDefinition(
+        "row_count_expected", "Rows for the date match the teams/roster the inputs imply", "WARN", False, evaluate
+    )
 
 
 def primary_key_check() -> CheckDefinition:
@@ -79,10 +83,18 @@ def primary_key_check() -> CheckDefinition:
         outcomes = []
         for day in inputs.dates:
             duplicates = duplicated.get(day, {}).get("duplicated", 0)
-            outcomes.append(CheckOutcome(
-                "primary_key_unique", day, duplicates == 0, "ERROR", "duplicate_key_rows", float(duplicates), "0",
-                f"{duplicates} rows share a primary key ({', '.join(key)})",
-            ))
+            outcomes.append(
+                CheckOutcome(
+                    "primary_key_unique",
+                    day,
+                    duplicates == 0,
+                    "ERROR",
+                    "duplicate_key_rows",
+                    float(duplicates),
+                    "0",
+                    f"{duplicates} rows share a primary key ({', '.join(key)})",
+                )
+            )
         return outcomes
 
     return CheckDefinition("primary_key_unique", "The primary key is unique within the partition", "ERROR", True, evaluate)
@@ -102,13 +114,23 @@ def value_range_check(ranges: Mapping[str, tuple[float, float]]) -> CheckDefinit
             violations = {column: bad for column, bad in outside.get(day, {}).items() if bad}
             total = sum(violations.values())
             reason = inputs.skip_reason(day) if day not in outside else None
-            outcomes.append(CheckOutcome(
-                "values_in_range", day, total == 0, "WARN", "out_of_range_values", float(total),
-                "; ".join(f"{c} in [{lo}, {hi}]" for c, (lo, hi) in ranges.items()),
-                f"passed: {reason}" if reason else "all values in range" if not total
-                else "out of range: " + ", ".join(f"{c} ({n})" for c, n in violations.items()),
-                {"violations": str(violations)} if violations else {},
-            ))
+            outcomes.append(
+                CheckOutcome(
+                    "values_in_range",
+                    day,
+                    total == 0,
+                    "WARN",
+                    "out_of_range_values",
+                    float(total),
+                    "; ".join(f"{c} in [{lo}, {hi}]" for c, (lo, hi) in ranges.items()),
+                    f"passed: {reason}"
+                    if reason
+                    else "all values in range"
+                    if not total
+                    else "out of range: " + ", ".join(f"{c} ({n})" for c, n in violations.items()),
+                    {"violations": str(violations)} if violations else {},
+                )
+            )
         return outcomes
 
     return CheckDefinition("values_in_range", "Metric columns stay inside their documented ranges", "WARN", False, evaluate)
@@ -123,21 +145,45 @@ def schema_check() -> CheckDefinition:
 
     def evaluate(inputs: CheckInputs) -> list[CheckOutcome]:
         return [
-            CheckOutcome(SCHEMA_CHECK, day, True, "ERROR", "schema_drift", 0.0, "live table = schemas/ contract",
-                         "live table matched schemas/ before the write")
+            CheckOutcome(
+                SCHEMA_CHECK,
+                day,
+                True,
+                "ERROR",
+                "schema_drift",
+                0.0,
+                "live table = schemas/ contract",
+                "live table matched schemas/ before the write",
+            )
             for day in inputs.dates
         ]
 
-    return CheckDefinition(SCHEMA_CHECK, "The live table has every column of schemas/ with the contract's types", "ERROR", True, evaluate)
+    return CheckDefinition(
+        SCHEMA_CHECK, "The live table has every column of schemas/ with the contract's types", "ERROR", True, evaluate
+    )
 
 
 def schema_check_failure(dates: Sequence[dt.date], message: str) -> CheckOutcome:
     """The refused write, as one outcome without a date (one event; the asset fails every date with it)."""
     return CheckOutcome(
-        SCHEMA_CHECK, None, False, "ERROR", "schema_drift", None, "live table = schemas/ contract", message,
+        SCHEMA_CHECK,
+        None,
+        False,
+        "ERROR",
+        "schema_drift",
+        None,
+        "live table = schemas/ contract",
+        message,
         {"dates": f"{min(dates)}..{max(dates)}"},
     )
 
 
-def standard_checks(expected: ExpectedRows, ranges: Mapping[str, tuple[float, float]], *, bootstrap_writes_rows: bool = False) -> list[CheckDefinition]:
-    return [schema_check(), primary_key_check(), row_count_check(expected, bootstrap_writes_rows=bootstrap_writes_rows), value_range_check(ranges)]
+def standard_checks(
+    expected: ExpectedRows, ranges: Mapping[str, tuple[float, float]], *, bootstrap_writes_rows: bool = False
+) -> list[CheckDefinition]:
+    return [
+        schema_check(),
+        primary_key_check(),
+        row_count_check(expected, bootstrap_writes_rows=bootstrap_writes_rows),
+        value_range_check(ranges),
+    ]

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from nba_features.phase4.registry import RUN_ORDER
-from nba_features.phase4.spec import Extract
 from nba_features.defs.inputs import SOURCE_TABLES
+from nba_features.phase4.spec import Extract
+from nba_features.pipeline.registry import RUN_ORDER
 
 END_DATE_PARAMETER = "end_date"
 

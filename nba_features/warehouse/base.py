@@ -216,9 +216,7 @@ def prepare_frame(table: TableContract, frame: pd.DataFrame, dates: Sequence[dt.
             where = ""
             if table.partition_column and table.partition_column != column.name:
                 where = f" on {table.partition_column}={bad[table.partition_column].iloc[0]:%Y-%m-%d}"
-            raise ContractError(
-                f"{table.full_name}.{column.name}: NOT NULL violated in {len(bad)} row(s){where}"
-            )
+            raise ContractError(f"{table.full_name}.{column.name}: NOT NULL violated in {len(bad)} row(s){where}")
     if dates is not None:
         if not table.partition_column:
             raise ContractError(f"{table.full_name}: not partitioned, cannot replace partitions")
@@ -251,7 +249,9 @@ class Warehouse(abc.ABC):
     last_bytes_processed: int | None = None
 
     @abc.abstractmethod
-    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    def query(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
         """Run one BigQuery-dialect SELECT with named parameters; frames follow CONVENTIONS.md."""
 
     @abc.abstractmethod
@@ -272,7 +272,9 @@ class Warehouse(abc.ABC):
     def _add_column(self, table: TableContract, column_name: str) -> None: ...
 
     @abc.abstractmethod
-    def _replace(self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]) -> WriteResult: ...
+    def _replace(
+        self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]
+    ) -> WriteResult: ...
 
     @abc.abstractmethod
     def _append(self, table: TableContract, frame: pd.DataFrame) -> int: ...

@@ -102,7 +102,13 @@ _TRANSIENT_REASONS = frozenset(
 )
 # Two jobs writing the same table at once: BigQuery aborts one of them and asks to retry.
 _TRANSIENT_MESSAGES = ("due to concurrent update", "Retrying the job may solve the problem")
-_CONNECTION_ERRORS = (ConnectionError, TimeoutError, requests.exceptions.ConnectionError, requests.exceptions.Timeout, TransportError)
+_CONNECTION_ERRORS = (
+    ConnectionError,
+    TimeoutError,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    TransportError,
+)
 
 _LABEL_MAX_LENGTH = 63
 _LABEL_INVALID = re.compile(r"[^a-z0-9_-]+")
@@ -335,7 +341,9 @@ class BigQueryWarehouse(Warehouse):
 
     def __repr__(self) -> str:
         endpoint = f", api_endpoint={self.resource.api_endpoint!r}" if self.resource.api_endpoint else ""
-        return f"BigQueryWarehouse({self.project!r}, dataset_prefix={self.dataset_prefix!r}, location={self.location!r}{endpoint})"
+        return (
+            f"BigQueryWarehouse({self.project!r}, dataset_prefix={self.dataset_prefix!r}, location={self.location!r}{endpoint})"
+        )
 
     @cached_property
     def client(self) -> bigquery.Client:
@@ -392,9 +400,13 @@ class BigQueryWarehouse(Warehouse):
 
     @staticmethod
     def _job_config(params: Mapping[str, Any], labels: Mapping[str, Any] | None) -> bigquery.QueryJobConfig:
-        return bigquery.QueryJobConfig(query_parameters=query_parameters(params), labels=sanitize_labels(labels), use_legacy_sql=False)
+        return bigquery.QueryJobConfig(
+            query_parameters=query_parameters(params), labels=sanitize_labels(labels), use_legacy_sql=False
+        )
 
-    def _run_statement(self, statement: str, params: Mapping[str, Any], labels: Mapping[str, Any], operation: str) -> bigquery.QueryJob:
+    def _run_statement(
+        self, statement: str, params: Mapping[str, Any], labels: Mapping[str, Any], operation: str
+    ) -> bigquery.QueryJob:
         """Run one DML statement to completion."""
         config = self._job_config(params, labels)
 
@@ -412,7 +424,9 @@ class BigQueryWarehouse(Warehouse):
         return int(job.num_dml_affected_rows or 0)
 
     # --- reads -------------------------------------------------------------------------------
-    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    def query(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
         return self._select(sql, params, labels)
 
     def _select(self, sql: str, params: Mapping[str, Any] | None, labels: Mapping[str, str] | None) -> pd.DataFrame:
@@ -456,12 +470,16 @@ class BigQueryWarehouse(Warehouse):
         self._call(f"create dataset {dataset.dataset_id}", lambda: self.client.create_dataset(dataset, exists_ok=True))
         resource = bigquery.Table(self.table_id(table), schema=contract_schema(table))
         if table.partition_column:
-            resource.time_partitioning = bigquery.TimePartitioning(type_=bigquery.TimePartitioningType.DAY, field=table.partition_column)
+            resource.time_partitioning = bigquery.TimePartitioning(
+                type_=bigquery.TimePartitioningType.DAY, field=table.partition_column
+            )
             resource.require_partition_filter = table.require_partition_filter
         if table.cluster_by:
             resource.clustering_fields = list(table.cluster_by)
         if table.primary_key:
-            resource.table_constraints = TableConstraints(primary_key=PrimaryKey(columns=list(table.primary_key)), foreign_keys=None)
+            resource.table_constraints = TableConstraints(
+                primary_key=PrimaryKey(columns=list(table.primary_key)), foreign_keys=None
+            )
         if table.description:
             resource.description = table.description
         self._call(f"create table {table.full_name}", lambda: self.client.create_table(resource, exists_ok=True))
@@ -481,7 +499,9 @@ class BigQueryWarehouse(Warehouse):
         self._call(f"add column {table.full_name}.{column.name}", add)
 
     # --- writes ------------------------------------------------------------------------------
-    def _load(self, table_id: str, table: TableContract, frame: pd.DataFrame, labels: Mapping[str, str], *, truncate: bool) -> None:
+    def _load(
+        self, table_id: str, table: TableContract, frame: pd.DataFrame, labels: Mapping[str, str], *, truncate: bool
+    ) -> None:
         """One load job: all rows or none. WRITE_TRUNCATE makes a retried load of a staging table harmless."""
         config = bigquery.LoadJobConfig(
             schema=contract_schema(table),
@@ -499,7 +519,7 @@ class BigQueryWarehouse(Warehouse):
     def _create_staging_table(self, table: TableContract) -> str:
         staging_name = f"_staging_{table.name}_{uuid.uuid4().hex}"
         staging = bigquery.Table(self.table_id(f"{table.dataset}.{staging_name}"), schema=contract_schema(table))
-        staging.expires = dt.datetime.now(dt.timezone.utc) + STAGING_TABLE_LIFETIME
+        staging.expires = dt.datetime.now(dt.UTC) + STAGING_TABLE_LIFETIME
         self._call(f"create staging table for {table.full_name}", lambda: self.client.create_table(staging, exists_ok=True))
         return staging_name
 
@@ -543,7 +563,9 @@ class BigQueryWarehouse(Warehouse):
         # pool runs one write at a time, so nothing changes these partitions in between).
         by_date = deleted_by_date(dates, self._select(self.count_sql(table), params, labels))
         if not len(frame):
-            job = self._run_statement(self.qualify(self.delete_sql(table)), params, labels, f"delete partitions of {table.full_name}")
+            job = self._run_statement(
+                self.qualify(self.delete_sql(table)), params, labels, f"delete partitions of {table.full_name}"
+            )
             deleted = job.num_dml_affected_rows or 0
             return WriteResult(
                 table.full_name, dates, 0, int(deleted), job.total_bytes_processed, {"job_id": job.job_id}, by_date

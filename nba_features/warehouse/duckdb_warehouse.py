@@ -91,7 +91,9 @@ class DuckDBWarehouse(Warehouse):
         return retry_transient(attempt)
 
     # --- reads -------------------------------------------------------------------------------
-    def query(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    def query(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
         bound = check_parameters(sql, params)
         translated = to_duckdb(sql)
         return normalize_result(self._run(lambda c: duckdb_frame(c.execute(translated, bound))))

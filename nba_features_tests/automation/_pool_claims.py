@@ -1,10 +1,10 @@
 """A process that claims the `warehouse` pool slot at agreed moments (`python -m` this module).
 
-    HOME START TRIALS
-        Open the instance at DAGSTER_HOME=HOME; for each trial i, wait until wall time START + i * SPACING,
-        claim the slot for a new run, hold it HOLD seconds, free it, and print "i claimed held_from held_to":
-        claimed 1 or 0, and the wall times after the claim returned and before the release began (a
-        later claim of the slot can only succeed after this release, so held spans never overlap).
+HOME START TRIALS
+    Open the instance at DAGSTER_HOME=HOME; for each trial i, wait until wall time START + i * SPACING,
+    claim the slot for a new run, hold it HOLD seconds, free it, and print "i claimed held_from held_to":
+    claimed 1 or 0, and the wall times after the claim returned and before the release began (a
+    later claim of the slot can only succeed after this release, so held spans never overlap).
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ import yaml
 from nba_features.contracts import contract
 from nba_features.warehouse import DuckDBWarehouse, Warehouse
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -74,10 +73,9 @@ def phase4_definitions(warehouse: DuckDBWarehouse):
     """The project's assets and checks bound to `warehouse` (what the code location serves)."""
     import dagster as dg
 
-    from nba_features.defs.resources import WarehouseResource
-    from nba_features.defs.phase4_assets import PHASE4_ASSETS
     from nba_features.defs.inputs import INPUT_ASSETS
-
+    from nba_features.defs.phase4_assets import PHASE4_ASSETS
+    from nba_features.defs.resources import WarehouseResource
 
     return dg.Definitions(
         assets=[*INPUT_ASSETS, *PHASE4_ASSETS],
@@ -92,7 +90,9 @@ def materialize(definitions, instance, assets: list[str], start: dt.date, end: d
     job = definitions.resolve_implicit_global_asset_job_def()
     selection = [dg.AssetKey(a) for a in assets]
     if end is None or end == start:
-        return job.execute_in_process(instance=instance, asset_selection=selection, partition_key=start.isoformat(), raise_on_error=False)
+        return job.execute_in_process(
+            instance=instance, asset_selection=selection, partition_key=start.isoformat(), raise_on_error=False
+        )
     tags = {"dagster/asset_partition_range_start": start.isoformat(), "dagster/asset_partition_range_end": end.isoformat()}
     return job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, raise_on_error=False)
 

@@ -98,7 +98,8 @@ def test_backfill_completes_with_check_results_per_date_and_retry_failed_resumes
         runs = instance.get_runs(filters=dg.RunsFilter.for_backfill(first))
         assert len(runs) == 1, "single_run backfill policy: one range run for the whole backfill"
         assert (runs[0].tags["dagster/asset_partition_range_start"], runs[0].tags["dagster/asset_partition_range_end"]) == (
-            DATES[0].isoformat(), DATES[-1].isoformat()
+            DATES[0].isoformat(),
+            DATES[-1].isoformat(),
         )
         for check, per_date in check_results_per_date(instance, defs, "team_defense_zone_analysis").items():
             assert set(per_date) == dates, check

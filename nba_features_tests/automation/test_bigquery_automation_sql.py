@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from nba_features.reruns.fingerprints import table_fingerprints
 from nba_features.quality.events import EVENTS_TABLE, record_run_failure
+from nba_features.reruns.fingerprints import table_fingerprints
 from nba_features.warehouse.bigquery_warehouse import BigQueryWarehouse
 from nba_features_tests.automation.conftest import rows_on
 from nba_features_tests.bigquery_emulator import running_emulator
@@ -30,7 +30,9 @@ def emulator() -> Iterator:
 
 @pytest.fixture
 def bigquery(emulator) -> BigQueryWarehouse:
-    return BigQueryWarehouse(project=emulator.project, dataset_prefix=f"t{uuid.uuid4().hex[:10]}_", api_endpoint=emulator.api_endpoint)
+    return BigQueryWarehouse(
+        project=emulator.project, dataset_prefix=f"t{uuid.uuid4().hex[:10]}_", api_endpoint=emulator.api_endpoint
+    )
 
 
 def test_fingerprints_see_value_changes_and_ignore_reprocessing(bigquery, league):
@@ -54,8 +56,13 @@ def test_fingerprints_see_value_changes_and_ignore_reprocessing(bigquery, league
 
 def test_run_failed_event_is_written_once(bigquery):
     bigquery.apply_schemas([EVENTS_TABLE])
-    fields = dict(run_id="run-1", processor_name="ml_feature_store_v2", description="run run-1 failed",
-                  failed_at=pd.Timestamp("2024-01-16 15:00:00.123456789", tz="UTC"), game_date=dt.date(2024, 1, 16))
+    fields = dict(
+        run_id="run-1",
+        processor_name="ml_feature_store_v2",
+        description="run run-1 failed",
+        failed_at=pd.Timestamp("2024-01-16 15:00:00.123456789", tz="UTC"),
+        game_date=dt.date(2024, 1, 16),
+    )
     assert record_run_failure(bigquery, **fields) is True
     assert record_run_failure(bigquery, **fields) is False
     events = bigquery.query(

@@ -12,8 +12,8 @@ import datetime as dt
 
 import pytest
 
-from nba_features.lib.run_outcome import step_failure
 from nba_features.cli import main
+from nba_features.lib.run_outcome import step_failure
 from nba_features_tests.automation.conftest import rows_on, write_instance_home
 
 D1, D2 = dt.date(2024, 1, 16), dt.date(2024, 1, 17)
@@ -90,7 +90,9 @@ class _Error:
 
 def test_a_transient_warehouse_error_is_named_as_such_after_its_retries():
     locked = _Error("TransientWarehouseError", "warehouse.duckdb: Could not set lock on file")
-    wrapped = _Error("DagsterExecutionStepExecutionError", 'Error occurred while executing op "x":', _Error("RetryRequested", "", locked))
+    wrapped = _Error(
+        "DagsterExecutionStepExecutionError", 'Error occurred while executing op "x":', _Error("RetryRequested", "", locked)
+    )
     failure = step_failure("player_daily_cache", wrapped)
     assert failure.line() == (
         "player_daily_cache: transient warehouse error (retries exhausted): TransientWarehouseError: "

@@ -56,15 +56,24 @@ query Observations($asset: AssetKeyInput!) {
   assetOrError(assetKey: $asset) { __typename ... on Asset { assetObservations(limit: 5) { metadataEntries { label } } } }
 }"""
 SENSORS = ("phase4_input_change_sensor", "phase4_upstream_fixed_retry_sensor", "phase4_run_failure_sensor")
+
+
 def test_dagster_dev_runs_a_graphql_backfill_and_a_cli_backfill(seeded_league_file, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(seeded_league_file, warehouse)
     home = write_instance_home(tmp_path / "dagster_home")
     with dagster_dev(home, warehouse, tmp_path / "dagster_dev.log") as dev:
-        launched = dev.graphql(LAUNCH, {"params": {
-            "partitionsByAssets": [{"assetKey": {"path": [GRAPHQL_ASSET]}, "partitions": {"range": {"start": DATES[0], "end": DATES[-1]}}}],
-            "title": "e2e graphql backfill",
-        }})["launchPartitionBackfill"]
+        launched = dev.graphql(
+            LAUNCH,
+            {
+                "params": {
+                    "partitionsByAssets": [
+                        {"assetKey": {"path": [GRAPHQL_ASSET]}, "partitions": {"range": {"start": DATES[0], "end": DATES[-1]}}}
+                    ],
+                    "title": "e2e graphql backfill",
+                }
+            },
+        )["launchPartitionBackfill"]
         assert launched["__typename"] == "LaunchBackfillSuccess", launched
         graphql_backfill = launched["backfillId"]
 
@@ -77,10 +86,13 @@ def test_dagster_dev_runs_a_graphql_backfill_and_a_cli_backfill(seeded_league_fi
                 result = dev.graphql(BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]
                 assert result["__typename"] == "PartitionBackfill", result
                 return result if result["status"] in TERMINAL else None
+
             return check
 
         graphql_result = wait_until(finished(graphql_backfill), BACKFILL_SECONDS, "the GraphQL backfill", interval=2)
-        cli_result = wait_until(finished(cli_backfill), BACKFILL_SECONDS, "the CLI backfill (visible through GraphQL)", interval=2)
+        cli_result = wait_until(
+            finished(cli_backfill), BACKFILL_SECONDS, "the CLI backfill (visible through GraphQL)", interval=2
+        )
         assert (graphql_result["status"], graphql_result["numPartitions"]) == ("COMPLETED_SUCCESS", 3)
         assert cli_result["status"] == "COMPLETED_SUCCESS"
 
@@ -95,7 +107,7 @@ def test_dagster_dev_runs_a_graphql_backfill_and_a_cli_backfill(seeded_league_fi
         for sensor in SENSORS:
             selector = {"repositoryLocationName": dev.location, "repositoryName": "__repository__", "sensorName": sensor}
 
-            def ticked():
+            def ticked(selector=selector):
                 state = dev.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]
                 assert state["__typename"] == "Sensor", state
                 return state["sensorState"] if state["sensorState"]["ticks"] else None
@@ -106,9 +118,9 @@ def test_dagster_dev_runs_a_graphql_backfill_and_a_cli_backfill(seeded_league_fi
 
         # the input-change sensor's first tick recorded fingerprints as observations of the inputs
         observed = dev.graphql(OBSERVATIONS, {"asset": {"path": ["nba_reference", "nba_schedule"]}})["assetOrError"]
-        assert any(
-            "fingerprint_window" in {m["label"] for m in o["metadataEntries"]} for o in observed["assetObservations"]
-        ), observed
+        assert any("fingerprint_window" in {m["label"] for m in o["metadataEntries"]} for o in observed["assetObservations"]), (
+            observed
+        )
 
         status = dev.cli("backfill", "status", cli_backfill, timeout=120)
         assert status.returncode == 0, status.stderr

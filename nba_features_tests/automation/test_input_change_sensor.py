@@ -11,15 +11,18 @@ import pytest
 from dagster._core.test_utils import freeze_time
 
 from nba_features.defs.resources import WarehouseResource
-from nba_features.reruns.fingerprints import FingerprintState
 from nba_features.defs.sensors.input_change import input_change_sensor
-
+from nba_features.reruns.fingerprints import FingerprintState
 from nba_features_tests.automation.conftest import rows_on
 
 # All-Star break 2024: no games on Feb 16-21, so "today" (Feb 17) has no games either.
 NOW = dt.datetime(2024, 2, 17, 12, 0, tzinfo=ZoneInfo("America/New_York"))
 TDZA, PSZA, PCF, PDC, FS = (
-    "team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache", "ml_feature_store_v2",
+    "team_defense_zone_analysis",
+    "player_shot_zone_analysis",
+    "player_composite_factors",
+    "player_daily_cache",
+    "ml_feature_store_v2",
 )
 
 
@@ -73,7 +76,9 @@ def test_three_dates_changed_between_ticks_rerun_exactly_the_partitions_that_rea
         "2024-02-15": [TDZA, PCF, FS],
     }
     assert observed_tables(changed) == {
-        "nba_analytics.team_defense_game_summary", "nba_analytics.upcoming_player_game_context", "nba_raw.nbac_injury_report",
+        "nba_analytics.team_defense_game_summary",
+        "nba_analytics.upcoming_player_game_context",
+        "nba_raw.nbac_injury_report",
     }
     observation = next(e for e in changed.asset_events if e.asset_key.path[-1] == "upcoming_player_game_context")
     assert observation.metadata["changed_dates"].value == "2024-02-12"

@@ -18,7 +18,6 @@ from dagster._core.test_utils import freeze_time
 
 from nba_features.defs.resources import WarehouseResource
 from nba_features.defs.sensors.input_change import input_change_sensor
-
 from nba_features_tests.automation.conftest import rows_on
 
 # Today is Feb 17, 2024 (All-Star break: no games Feb 16-21); every date from Feb 5 to Feb 15 has games.
@@ -68,7 +67,11 @@ def test_every_run_request_names_all_its_causes_and_its_trigger(league, tick):
 
     result = tick(baseline.cursor)
 
-    odds, box_feb8, box_feb12 = f"odds_api_player_points_props@{FEB[5]}", f"player_game_summary@{FEB[8]}", f"player_game_summary@{FEB[12]}"
+    odds, box_feb8, box_feb12 = (
+        f"odds_api_player_points_props@{FEB[5]}",
+        f"player_game_summary@{FEB[8]}",
+        f"player_game_summary@{FEB[12]}",
+    )
     expected = {
         FEB[5]: ([FS], [odds]),
         FEB[6]: ([FS], [odds]),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from nba_features.phase4 import player_composite_factors
+from nba_features.pipeline.registry import RUN_ORDER
 from nba_features.reruns.lookbacks import (
     DOWNSTREAM,
     RERUN_WINDOWS,
@@ -15,8 +17,6 @@ from nba_features.reruns.lookbacks import (
     lookback_table_markdown,
     with_downstream,
 )
-from nba_features.phase4 import player_composite_factors
-from nba_features.phase4.registry import RUN_ORDER
 from nba_features.warehouse.sql import to_duckdb
 from nba_features_tests.automation.conftest import ROOT
 
@@ -39,7 +39,9 @@ def test_windows_follow_each_extracts_bound_and_declared_lookback():
 
 def test_a_changed_extract_changes_its_window():
     extract = next(e for e in player_composite_factors.SPEC.extracts if e.name == "player_games")
-    inclusive = dataclasses.replace(extract, sql=extract.sql.replace("game_date < @end_date", "game_date <= @end_date"), lookback_days=90)
+    inclusive = dataclasses.replace(
+        extract, sql=extract.sql.replace("game_date < @end_date", "game_date <= @end_date"), lookback_days=90
+    )
     assert extract_window(inclusive) == RerunWindow(0, 90)
     assert excludes_end_date("SELECT 1 FROM a.b WHERE d > DATE_SUB(@start_date, INTERVAL 3 DAY) AND @end_date > d")
     assert not excludes_end_date("SELECT 1 FROM a.b WHERE d BETWEEN @start_date AND @end_date")
@@ -49,7 +51,9 @@ def test_affected_partitions_are_bounded_by_windows_partitions_and_game_days():
     games = {D(2024, 1, d) for d in range(1, 32)} - {D(2024, 1, 12)}
     reruns = affected_partitions(
         {"nba_analytics.upcoming_team_game_context": [D(2024, 1, 5)], "nba_raw.odds_api_player_points_props": [D(2024, 1, 9)]},
-        first_partition=D(2021, 10, 1), last_partition=D(2024, 1, 14), game_dates=games,
+        first_partition=D(2021, 10, 1),
+        last_partition=D(2024, 1, 14),
+        game_dates=games,
     )
     assert reruns == {
         D(2024, 1, 5): ("player_composite_factors", "ml_feature_store_v2"),
@@ -64,8 +68,8 @@ def test_downstream_closure_follows_the_lineage():
 
 
 def test_every_fingerprint_query_translates_for_duckdb():
-    from nba_features.reruns.fingerprints import fingerprint_sql
     from nba_features.defs.inputs import SOURCE_TABLES
+    from nba_features.reruns.fingerprints import fingerprint_sql
 
     for table in SOURCE_TABLES:
         translated = to_duckdb(fingerprint_sql(table))

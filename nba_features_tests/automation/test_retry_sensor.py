@@ -13,7 +13,11 @@ from nba_features_tests.automation.conftest import materialize, phase4_definitio
 
 RED_DAY, FAILED_DAY, SAME_RUN_DAY = dt.date(2024, 1, 16), dt.date(2024, 1, 17), dt.date(2024, 1, 18)
 TDZA, PSZA, PCF, PDC, FS = (
-    "team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache", "ml_feature_store_v2",
+    "team_defense_zone_analysis",
+    "player_shot_zone_analysis",
+    "player_composite_factors",
+    "player_daily_cache",
+    "ml_feature_store_v2",
 )
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 
 from nba_features.defs.resources import WarehouseResource
 from nba_features.defs.sensors.run_failure import run_failure_event_sensor
-
 from nba_features_tests.automation.conftest import materialize, phase4_definitions, table_missing
 
 DAY = dt.date(2024, 1, 16)
@@ -25,7 +24,7 @@ ORDER BY event_timestamp
 
 
 def failed_run_events(warehouse) -> pd.DataFrame:
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     return warehouse.query(EVENTS_SQL, {"start": today - dt.timedelta(days=1), "end": today + dt.timedelta(days=1)})
 
 

@@ -10,7 +10,6 @@ import dagster as dg
 from nba_features.defs.resources import WarehouseResource
 from nba_features.defs.schedules import final_box_scores_schedule, pregame_features_schedule
 
-
 ET = ZoneInfo("America/New_York")
 
 

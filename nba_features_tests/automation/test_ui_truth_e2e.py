@@ -23,9 +23,8 @@ import shutil
 
 import pytest
 
-from nba_features.phase4.registry import PHASE4_ASSET_NAMES, PHASE4_TABLES
+from nba_features.pipeline.registry import PHASE4_ASSET_NAMES, PHASE4_TABLES
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features_tests.automation.conftest import write_instance_home
 from nba_features_tests.dagster_dev_server import dagster_dev, wait_until
 

@@ -16,9 +16,16 @@ import dagster as dg
 import pandas as pd
 from dagster._core.events import DagsterEventType
 
-from nba_features.phase4.registry import PHASE4_TABLES
 from nba_features.phase4.spec import RunInfo, compute_partitions
-from nba_features_tests.automation.conftest import ROOT, materialize, phase4_definitions, rows_on, table_missing, write_instance_home
+from nba_features.pipeline.registry import PHASE4_TABLES
+from nba_features_tests.automation.conftest import (
+    ROOT,
+    materialize,
+    phase4_definitions,
+    rows_on,
+    table_missing,
+    write_instance_home,
+)
 
 DAY = dt.date(2024, 1, 16)
 ASSET = "team_defense_zone_analysis"
@@ -59,11 +66,26 @@ def test_two_materializations_of_one_partition_at_once_leave_one_correct_partiti
     warehouse pool (limit 1) runs the steps one after the other, both succeed, and the partition
     holds exactly one run's rows."""
     home = write_instance_home(tmp_path / "dagster_home")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "NBA_FEATURES_WAREHOUSE": str(league.path), "DAGSTER_DISABLE_TELEMETRY": "yes"}
-    command = [str(Path(sys.executable).parent / "nba-features"), "materialize", "--from", DAY.isoformat(), "--to", DAY.isoformat(),
-               "--select", ASSET]
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                 for _ in range(2)]
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "NBA_FEATURES_WAREHOUSE": str(league.path),
+        "DAGSTER_DISABLE_TELEMETRY": "yes",
+    }
+    command = [
+        str(Path(sys.executable).parent / "nba-features"),
+        "materialize",
+        "--from",
+        DAY.isoformat(),
+        "--to",
+        DAY.isoformat(),
+        "--select",
+        ASSET,
+    ]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=180)[0] for p in processes]
     assert [p.returncode for p in processes] == [0, 0], outputs
 
@@ -74,7 +96,9 @@ def test_two_materializations_of_one_partition_at_once_leave_one_correct_partiti
         # the pool's one slot (Dagster's SQLite slot claim is not atomic; nba_features/pool_slots.py serialises it).
         first, second = (step_attempts(instance, r.run_id) for r in runs)
         overlapping = [(a, b) for a in first for b in second if a[0] < b[1] and b[0] < a[1]]
-        assert not overlapping, f"the warehouse pool lets one step run at a time; attempts overlapping in the event log: {overlapping}"
+        assert not overlapping, (
+            f"the warehouse pool lets one step run at a time; attempts overlapping in the event log: {overlapping}"
+        )
 
     written = rows_on(league, TABLE.table, DAY)
     assert len(written) == 30 and not written.duplicated(list(TABLE.contract.primary_key)).any()
@@ -86,9 +110,15 @@ def test_transient_warehouse_errors_are_retried_and_data_errors_are_not(league):
     definitions = phase4_definitions(league)
     # Another process holds the DuckDB file: every connection fails with a lock error (transient).
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()",
-         str(league.path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()",
+            str(league.path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -96,6 +126,7 @@ def test_transient_warehouse_errors_are_retried_and_data_errors_are_not(league):
             outcome = {}
             run = threading.Thread(target=lambda: outcome.update(result=materialize(definitions, instance, [ASSET], DAY)))
             run.start()
+
             def put_up_for_retry() -> bool:
                 return any(
                     instance.get_records_for_run(r.run_id, of_type=DagsterEventType.STEP_UP_FOR_RETRY).records

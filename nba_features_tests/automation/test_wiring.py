@@ -19,7 +19,10 @@ def test_sensors_are_in_the_code_location_and_run_by_default():
 def test_phase4_job_covers_the_five_assets_and_the_warehouse_pool():
     job = defs.resolve_job_def("phase4_job")
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
-        "team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache",
+        "team_defense_zone_analysis",
+        "player_shot_zone_analysis",
+        "player_composite_factors",
+        "player_daily_cache",
         "ml_feature_store_v2",
     }
     assert job.partitions_def is not None and job.partitions_def.timezone == "America/New_York"

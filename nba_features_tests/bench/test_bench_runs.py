@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ASSETS = ("team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache", "ml_feature_store_v2")
+ASSETS = (
+    "team_defense_zone_analysis",
+    "player_shot_zone_analysis",
+    "player_composite_factors",
+    "player_daily_cache",
+    "ml_feature_store_v2",
+)
 STAGES = ("upstream", "extract", "transform", "write", "checks", "total")
 
 
@@ -19,10 +25,26 @@ def test_bench_reports_every_metric_on_a_tiny_league(tmp_path):
     results_path = tmp_path / "results.json"
     completed = subprocess.run(
         [
-            sys.executable, "bench/run.py", "--seasons", "1", "--days", "16", "--sample-dates", "1", "--no-game-samples", "0",
-            "--json", str(results_path), "--workdir", str(tmp_path / "work"),
+            sys.executable,
+            "bench/run.py",
+            "--seasons",
+            "1",
+            "--days",
+            "16",
+            "--sample-dates",
+            "1",
+            "--no-game-samples",
+            "0",
+            "--json",
+            str(results_path),
+            "--workdir",
+            str(tmp_path / "work"),
         ],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     results = json.loads(results_path.read_text())
@@ -48,7 +70,11 @@ def test_bench_reports_every_metric_on_a_tiny_league(tmp_path):
     assert results["dagster_range"] is None  # only with --dagster-range
     assert results["peak_rss_mb"]["max"] >= results["peak_rss_mb"]["bench_process"] > 0
     assert [t["name"] for t in results["targets"]] == [
-        "range_season_seconds", "chain_over_floor_ratio", "last_over_first_season_per_date_ratio", "dagster_daily_seconds", "peak_rss_mb",
+        "range_season_seconds",
+        "chain_over_floor_ratio",
+        "last_over_first_season_per_date_ratio",
+        "dagster_daily_seconds",
+        "peak_rss_mb",
     ]
     # the markdown table names each of the seven measurements
     rows = [line for line in completed.stdout.splitlines() if line.startswith("| ")]

@@ -24,9 +24,8 @@ import nba_features.quality
 from nba_features.contracts import load_contracts
 from nba_features.phase4 import seasons
 from nba_features.pipeline.lineage import upstream_materialized
-from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
+from nba_features.pipeline.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
-
 
 EXTRACT_PARAMETERS = {"start_date", "end_date", seasons.SEASON_START_PARAMETER}
 
@@ -100,7 +99,8 @@ EXTRACTS = {f"{table.asset_name}.{extract.name}": extract for table in RUN_ORDER
 
 def _module_queries() -> dict[str, str]:
     modules = [seasons] + [
-        importlib.import_module(f"nba_features.quality.{info.name}") for info in pkgutil.iter_modules(nba_features.quality.__path__)
+        importlib.import_module(f"nba_features.quality.{info.name}")
+        for info in pkgutil.iter_modules(nba_features.quality.__path__)
     ]
     return {
         f"{module.__name__}.{name}": value
@@ -144,9 +144,7 @@ def test_extract_prunes_partitions_and_states_its_lookback(name):
     for table, column, select in reads:
         lower, upper = partition_bounds(select, column)
         assert lower and upper, f"{name}: {table}.{column} needs a lower and an upper bound on date parameters"
-        stated = (
-            [(seasons.SEASON_START_PARAMETER, 0)] if extract.season_bounded else [("start_date", extract.lookback_days)]
-        )
+        stated = [(seasons.SEASON_START_PARAMETER, 0)] if extract.season_bounded else [("start_date", extract.lookback_days)]
         assert not extract.season_bounded or extract.lookback_days == seasons.SEASON_LOOKBACK_DAYS, name
         assert lower == stated, (
             f"{name}: lower bound {lower} on {table}.{column} does not match lookback_days={extract.lookback_days}"
@@ -172,7 +170,7 @@ def test_upstream_lookup_prunes_partitions(tmp_path):
     for sql in warehouse.queries:
         reads = list(partitioned_reads(sql))
         assert reads
-        for table, column, select in reads:
+        for _table, column, select in reads:
             assert partition_bounds(select, column) == ([("start_date", 0)], [("end_date", 0)]), sql
 
 

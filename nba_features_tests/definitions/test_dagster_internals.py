@@ -44,7 +44,9 @@ def test_every_private_name_the_project_uses_is_still_there():
         else:
             assert value is not None, name
     assert dagster_internals.PARENT_BACKFILL_ID_TAG == "dagster/parent_backfill_id"
-    assert {"STEP_FAILURE", "ASSET_CHECK_EVALUATION", "ASSET_MATERIALIZATION_PLANNED"} <= {e.name for e in dagster_internals.DagsterEventType}
+    assert {"STEP_FAILURE", "ASSET_CHECK_EVALUATION", "ASSET_MATERIALIZATION_PLANNED"} <= {
+        e.name for e in dagster_internals.DagsterEventType
+    }
     target = dagster_internals.AssetCheckEvaluationTargetMaterializationData(storage_id=1, run_id="r", timestamp=1.0)
     assert (target.storage_id, target.run_id, target.timestamp) == (1, "r", 1.0)
 
@@ -55,6 +57,16 @@ def test_no_other_module_imports_a_private_dagster_module():
         if path == Path(dagster_internals.__file__):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            offenders += [f"{path.relative_to(PACKAGE)}: {n}" for n in names if n.startswith("dagster._") or n.startswith("dagster_graphql._")]
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(PACKAGE)}: {n}"
+                for n in names
+                if n.startswith("dagster._") or n.startswith("dagster_graphql._")
+            ]
     assert offenders == []

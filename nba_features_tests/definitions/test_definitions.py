@@ -9,7 +9,13 @@ from nba_features.definitions import defs
 from nba_features.partitions import game_dates
 
 ROOT = Path(__file__).resolve().parents[2]
-PHASE4 = ["team_defense_zone_analysis", "player_shot_zone_analysis", "player_composite_factors", "player_daily_cache", "ml_feature_store_v2"]
+PHASE4 = [
+    "team_defense_zone_analysis",
+    "player_shot_zone_analysis",
+    "player_composite_factors",
+    "player_daily_cache",
+    "ml_feature_store_v2",
+]
 
 
 def _deps(graph, name):
@@ -24,8 +30,12 @@ def test_lineage_follows_the_true_data_dependencies():
     assert {"player_shot_zone_analysis", "team_defense_zone_analysis", "nba_analytics/upcoming_player_game_context"} <= composite
     assert "player_daily_cache" not in composite
     cache = _deps(graph, "player_daily_cache")
-    assert {"player_shot_zone_analysis", "nba_analytics/player_game_summary", "nba_analytics/team_offense_game_summary",
-            "nba_analytics/upcoming_player_game_context"} <= cache
+    assert {
+        "player_shot_zone_analysis",
+        "nba_analytics/player_game_summary",
+        "nba_analytics/team_offense_game_summary",
+        "nba_analytics/upcoming_player_game_context",
+    } <= cache
     assert "player_composite_factors" not in cache
     store = _deps(graph, "ml_feature_store_v2")
     assert set(PHASE4[:4]) <= store
@@ -36,7 +46,9 @@ def test_assets_are_daily_partitioned_in_new_york_with_todays_partition():
     for name in PHASE4:
         assert defs.resolve_assets_def(name).partitions_def == game_dates
     assert game_dates.timezone == "America/New_York"
-    today = dg.DailyPartitionsDefinition(start_date="2021-10-01", timezone="America/New_York", end_offset=1).get_last_partition_key()
+    today = dg.DailyPartitionsDefinition(
+        start_date="2021-10-01", timezone="America/New_York", end_offset=1
+    ).get_last_partition_key()
     assert game_dates.get_last_partition_key() == today
 
 

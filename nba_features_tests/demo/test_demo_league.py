@@ -22,7 +22,6 @@ from nba_features.demo.demo_league import (
 )
 from nba_features.warehouse import prepare_frame
 
-
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 PGS = "nba_analytics.player_game_summary"
 TOGS = "nba_analytics.team_offense_game_summary"
@@ -211,7 +210,9 @@ def test_schedule_shape(league):
     sched = league[SCHEDULE]
     assert set(sched["game_status"]) == {3}
     assert sched["game_date"].dt.month.isin([7, 8, 9]).sum() == 0
-    assert (sched["tipoff_time"].dt.tz_convert("America/New_York").dt.normalize().dt.tz_localize(None) == sched["game_date"]).all()
+    assert (
+        sched["tipoff_time"].dt.tz_convert("America/New_York").dt.normalize().dt.tz_localize(None) == sched["game_date"]
+    ).all()
     ids = sched["game_date"].dt.strftime("%Y%m%d") + "_" + sched["away_team_tricode"] + "_" + sched["home_team_tricode"]
     assert (ids == sched["game_id"]).all()
     starts = season_start_dates(2, 2021)
@@ -233,7 +234,10 @@ def test_schedule_shape(league):
         assert set(playoffs["playoff_round"].dropna().astype(int)) == {1, 2, 3, 4}
         # each team plays at most once a day
         team_days = pd.concat(
-            [frame[["game_date", "home_team_tricode"]].set_axis(["d", "t"], axis=1), frame[["game_date", "away_team_tricode"]].set_axis(["d", "t"], axis=1)]
+            [
+                frame[["game_date", "home_team_tricode"]].set_axis(["d", "t"], axis=1),
+                frame[["game_date", "away_team_tricode"]].set_axis(["d", "t"], axis=1),
+            ]
         )
         assert not team_days.duplicated().any()
     real = sched[(sched["season_year"] == 2022) & (sched["season_type"] == "Regular Season")]
@@ -430,9 +434,7 @@ def test_trades_and_roster_carry_over(league):
     for season in (2021, 2022):
         assert 8 <= moved.loc[season].size <= 12  # five one-for-one trades
     traded = pgs[pgs["player_lookup"].isin(moved.loc[2021].index) & (pgs["season_year"] == 2021)]
-    switch = traded.sort_values("game_date").groupby("player_lookup")["game_date"].apply(
-        lambda d: d.iloc[-1]
-    )
+    switch = traded.sort_values("game_date").groupby("player_lookup")["game_date"].apply(lambda d: d.iloc[-1])
     assert (switch.dt.month.isin([2, 3, 4, 5, 6])).all()
     players = pgs.groupby("season_year")["player_lookup"].apply(set)
     kept = len(players[2021] & players[2022]) / len(players[2021])

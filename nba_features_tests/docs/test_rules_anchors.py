@@ -99,7 +99,7 @@ def comments_and_docstrings(path: Path) -> list[tuple[int, str]]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "--" in node.value:
             for offset, line in enumerate(node.value.splitlines()):
                 if "--" in line:
-                    found.append((node.lineno + offset, line[line.index("--"):]))
+                    found.append((node.lineno + offset, line[line.index("--") :]))
     return found
 
 
@@ -132,6 +132,4 @@ def test_no_comment_or_docstring_in_the_package_cites_the_external_specs():
         for line, text in comments_and_docstrings(path)
         if SPEC_CITATION.search(text)
     ]
-    assert not citations, (
-        "cite docs/RULES.md anchors instead of the specs outside the repository:\n" + "\n".join(citations)
-    )
+    assert not citations, "cite docs/RULES.md anchors instead of the specs outside the repository:\n" + "\n".join(citations)

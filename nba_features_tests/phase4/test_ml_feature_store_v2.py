@@ -22,7 +22,6 @@ from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.quality.scorer import score_feature_sources
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features.warehouse.base import prepare_frame
 
 SEASON_START = dt.date(2023, 10, 24)
@@ -290,7 +289,12 @@ def test_healthy_row_shape_and_quality():
     assert r["quality_computed_at"] == PROCESSED and r["created_at"] == PROCESSED and r["updated_at"] == PROCESSED
     # PDC / PCF / PSZA / TDZA values, phase4
     assert [value(out, n) for n in ("points_avg_last_5", "points_avg_last_10", "points_avg_season")] == [20.0, 19.0, 18.0]
-    assert [value(out, n) for n in ("fatigue_score", "shot_zone_mismatch_score", "pace_score", "usage_spike_score")] == [90, 1.5, 0.5, 0.2]
+    assert [value(out, n) for n in ("fatigue_score", "shot_zone_mismatch_score", "pace_score", "usage_spike_score")] == [
+        90,
+        1.5,
+        0.5,
+        0.2,
+    ]
     assert [value(out, n) for n in ("opponent_def_rating", "opponent_pace")] == [112.5, 99.0]
     assert [value(out, n) for n in ("pct_paint", "pct_mid_range", "pct_three")] == [0.4, 0.2, 0.4]
     assert [value(out, n) for n in ("team_pace", "team_off_rating")] == [100.5, 115.5]
@@ -784,7 +788,9 @@ def multi_date_inputs(dates):
     games = [g for p in players for g in healthy_games(p, n=20, every=2, on=max(dates))]
     games += [game("alpha", before(3, max(dates)), points=31, opp="MIA"), dnp("beta", before(1, max(dates)))]
     games = [g for g in {(g["player_lookup"], g["game_date"]): g for g in games}.values()]
-    team_games = [team_game(t, before(k + 1, max(dates)), win=k % 2 == 0, margin=3 * k - 12) for t in ("BOS", "NYK") for k in range(30)]
+    team_games = [
+        team_game(t, before(k + 1, max(dates)), win=k % 2 == 0, margin=3 * k - 12) for t in ("BOS", "NYK") for k in range(30)
+    ]
     odds = [snapshot(p, b, 20.5 + i + j, 30 + 10 * j, day=d) for p in players for d in dates
             for i, b in enumerate(("DraftKings", "FanDuel", "Bovada")) for j in range(2)]  # fmt: skip
     odds += [snapshot("alpha", "DraftKings", 40.5, -15, day=d) for d in dates]
@@ -819,10 +825,14 @@ def test_point_in_time_rows_dated_d_or_later_do_not_change_the_row():
     later = frame("player_games", later.to_dict("records"))
     mutated["player_games"] = pd.concat([games, later], ignore_index=True)
     mutated["team_offense"] = pd.concat(
-        [mutated["team_offense"], frame("team_offense", [team_game("BOS", D, win=False, margin=-40, pace=80.0)])], ignore_index=True
+        [mutated["team_offense"], frame("team_offense", [team_game("BOS", D, win=False, margin=-40, pace=80.0)])],
+        ignore_index=True,
     )
     mutated["odds_api"] = pd.concat(
-        [mutated["odds_api"], frame("odds_api", [snapshot("alpha", "DraftKings", 55.5, -1), snapshot("beta", "FanDuel", 1.5, -90)])],
+        [
+            mutated["odds_api"],
+            frame("odds_api", [snapshot("alpha", "DraftKings", 55.5, -1), snapshot("beta", "FanDuel", 1.5, -90)]),
+        ],
         ignore_index=True,
     )
     mutated["bettingpros"] = pd.concat(
@@ -858,16 +868,26 @@ SMOKE_DATES = [dt.date(2023, 10, 30), dt.date(2024, 1, 17), dt.date(2024, 1, 18)
 @pytest.fixture(scope="module")
 def demo_warehouse(tmp_path_factory) -> DuckDBWarehouse:
     """One demo season (2023-24) in a DuckDB file with the four upstream Phase 4 tables computed for the smoke dates."""
-    from nba_features.phase4 import player_composite_factors, player_daily_cache, player_shot_zone_analysis, team_defense_zone_analysis
-    from nba_features.phase4.spec import compute_partitions
     from nba_features.demo.demo_league import generate_league
+    from nba_features.phase4 import (
+        player_composite_factors,
+        player_daily_cache,
+        player_shot_zone_analysis,
+        team_defense_zone_analysis,
+    )
+    from nba_features.phase4.spec import compute_partitions
 
     warehouse = DuckDBWarehouse(tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
     warehouse.apply_schemas()
     for table, rows in generate_league(seasons=1, start_season=2023, seed=7).items():
         warehouse.append(table, rows)
     run = RunInfo(processed_at=PROCESSED)
-    for spec in (team_defense_zone_analysis.SPEC, player_shot_zone_analysis.SPEC, player_composite_factors.SPEC, player_daily_cache.SPEC):
+    for spec in (
+        team_defense_zone_analysis.SPEC,
+        player_shot_zone_analysis.SPEC,
+        player_composite_factors.SPEC,
+        player_daily_cache.SPEC,
+    ):
         warehouse.replace_partitions(spec.table, SMOKE_DATES, compute_partitions(spec, warehouse, SMOKE_DATES, run))
     return warehouse
 

@@ -124,7 +124,9 @@ def full_game_history(context: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataF
         plays = (finals["home_team_tricode"] == team) | (finals["away_team_tricode"] == team)
         played = finals[plays & (finals["game_date"] < day)]
         rows += [{"player_lookup": player, "game_date": game_day, "team_abbr": team} for game_day in played["game_date"]]
-    return pd.DataFrame(rows, columns=["player_lookup", "game_date", "team_abbr"]).drop_duplicates()  # one row per (game_date, player_lookup)
+    return pd.DataFrame(
+        rows, columns=["player_lookup", "game_date", "team_abbr"]
+    ).drop_duplicates()  # one row per (game_date, player_lookup)
 
 
 def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -449,7 +451,12 @@ def test_upstream_flags_and_issues() -> None:
     )
     row = row_of(run(inputs), "p1")
     assert row["shot_zone_mismatch_score"] == 2.0  # rows present: the factor is computed
-    flags = ("upstream_player_shot_ready", "upstream_team_defense_ready", "upstream_player_context_ready", "upstream_team_context_ready")
+    flags = (
+        "upstream_player_shot_ready",
+        "upstream_team_defense_ready",
+        "upstream_player_context_ready",
+        "upstream_team_context_ready",
+    )
     assert not any(row[f] for f in flags)
     assert row["data_quality_issues"] == [
         "upstream_player_shot_zone_incomplete",
@@ -546,7 +553,9 @@ def test_point_in_time_rows_dated_d_or_later_do_not_matter() -> None:
     changed["player_games"] = pd.concat(
         [
             games[games["game_date"] < pd.Timestamp(D)],
-            pd.DataFrame({"player_lookup": ["p1", "p2"], "game_date": [pd.Timestamp(D), pd.Timestamp(later)], "team_abbr": ["CCC", "AAA"]}),
+            pd.DataFrame(
+                {"player_lookup": ["p1", "p2"], "game_date": [pd.Timestamp(D), pd.Timestamp(later)], "team_abbr": ["CCC", "AAA"]}
+            ),
         ]
     )
     changed["player_context"] = pd.concat(

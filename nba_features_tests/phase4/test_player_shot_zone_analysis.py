@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from nba_features.contracts import contract
+from nba_features.demo.demo_league import generate_league
 from nba_features.phase4 import player_shot_zone_analysis as psza
 from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, season_frame
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.quality.expected_rows import shot_zone_bounds
 from nba_features.quality.outcomes import CheckInputs
-from nba_features.demo.demo_league import generate_league
 from nba_features.warehouse.base import prepare_frame
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
@@ -135,7 +135,11 @@ def test_ten_and_twenty_game_windows_hand_computed() -> None:
     assert row["games_in_sample_10"] == 10 and row["sample_quality_10"] == "excellent"
     assert row["paint_pct_last_10"] == 0.583  # 35 / 60
     assert row["mid_range_pct_last_10"] == 0.5 and row["three_pt_pct_last_10"] == 0.5
-    assert (row["paint_attempts_per_game"], row["mid_range_attempts_per_game"], row["three_pt_attempts_per_game"]) == (6.0, 2.0, 2.0)
+    assert (row["paint_attempts_per_game"], row["mid_range_attempts_per_game"], row["three_pt_attempts_per_game"]) == (
+        6.0,
+        2.0,
+        2.0,
+    )
     # last 20: paint 10 x 2 + 60 = 80 of 160 attempts; paint makes 10 + 35 = 45
     assert row["paint_rate_last_20"] == 50.0
     assert row["paint_pct_last_20"] == 0.562  # 45 / 80 = 0.5625, half to even
@@ -226,7 +230,9 @@ def test_zero_attempts_and_missing_zone_data() -> None:
 
 
 def test_last_twenty_metrics_need_fifteen_games() -> None:
-    out = run(frame(box_scores("alpha", "BOS", team_days("BOS", 14)) + box_scores("bravo", "NYK", team_days("NYK", 15))), [day(30)])
+    out = run(
+        frame(box_scores("alpha", "BOS", team_days("BOS", 14)) + box_scores("bravo", "NYK", team_days("NYK", 15))), [day(30)]
+    )
     alpha, bravo = one_row(out, "alpha"), one_row(out, "bravo")
     assert alpha["games_in_sample_20"] == 14 and alpha["sample_quality_20"] == "good"
     assert pd.isna(alpha["paint_rate_last_20"]) and pd.isna(alpha["paint_pct_last_20"])
@@ -282,7 +288,11 @@ def test_a_row_from_the_third_game_with_the_sample_size_and_tier() -> None:
     assert (three["paint_rate_last_10"], three["mid_range_rate_last_10"], three["three_pt_rate_last_10"]) == (48.39, 19.35, 32.26)
     assert three["total_shots_last_10"] == 31
     assert (three["paint_pct_last_10"], three["mid_range_pct_last_10"], three["three_pt_pct_last_10"]) == (0.6, 0.5, 0.3)
-    assert (three["paint_attempts_per_game"], three["mid_range_attempts_per_game"], three["three_pt_attempts_per_game"]) == (5.0, 2.0, 3.3)
+    assert (three["paint_attempts_per_game"], three["mid_range_attempts_per_game"], three["three_pt_attempts_per_game"]) == (
+        5.0,
+        2.0,
+        3.3,
+    )
     assert (three["assisted_rate_last_10"], three["unassisted_rate_last_10"]) == (60.0, 40.0)  # 9 of 15 made FGs
     assert three["primary_scoring_zone"] == "paint"
     assert three["sample_quality_10"] == "insufficient"  # 3 < int(0.5 x 10)
@@ -306,7 +316,11 @@ def test_a_row_from_the_third_game_with_the_sample_size_and_tier() -> None:
 
     fifteen = one_row(out, "fifteen")  # 15 games: the last-10 sample is games 5..14, games 0..4 are out of it
     # paint 7 x 2 + 3 x 6 = 32 attempts (7 + 3 + 4 + 3 = 17 made), mid 20, three 20; total 72
-    assert (fifteen["paint_rate_last_10"], fifteen["mid_range_rate_last_10"], fifteen["three_pt_rate_last_10"]) == (44.44, 27.78, 27.78)
+    assert (fifteen["paint_rate_last_10"], fifteen["mid_range_rate_last_10"], fifteen["three_pt_rate_last_10"]) == (
+        44.44,
+        27.78,
+        27.78,
+    )
     assert fifteen["total_shots_last_10"] == 72
     assert fifteen["paint_pct_last_10"] == 0.531  # 17 / 32
     assert fifteen["paint_attempts_per_game"] == 3.2

@@ -14,13 +14,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from nba_features.demo.demo_league import generate_league
 from nba_features.phase4 import spec as spec_module
-from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.phase4.seasons import SEASON_LOOKBACK_DAYS, season_start_of
 from nba_features.phase4.spec import RunInfo, compute_partitions, extract_inputs
+from nba_features.pipeline.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
-from nba_features.demo.demo_league import generate_league
-
 
 RUN = RunInfo(processed_at=pd.Timestamp("2025-07-01 12:00", tz="UTC"))
 SEASON_BOUNDED = [table for table in RUN_ORDER if any(extract.season_bounded for extract in table.extracts)]
@@ -84,7 +83,9 @@ def test_each_date_computes_the_same_rows_as_with_the_400_day_bound(league, tabl
     bounded = {day: compute_partitions(table, warehouse, [day], RUN) for day in dates}
     _with_400_day_bound(monkeypatch)
     for day in dates:
-        pd.testing.assert_frame_equal(bounded[day], compute_partitions(table, warehouse, [day], RUN), check_exact=True, obj=f"{table.asset_name} {day}")
+        pd.testing.assert_frame_equal(
+            bounded[day], compute_partitions(table, warehouse, [day], RUN), check_exact=True, obj=f"{table.asset_name} {day}"
+        )
     assert sum(len(frame) for frame in bounded.values()) > 0
 
 
@@ -101,8 +102,16 @@ def test_late_season_dates_read_only_their_season(league, monkeypatch):
     warehouse, dates = league
     late = [dates[-1]]
     for table in SEASON_BOUNDED:
-        read = {e.name: len(frame) for e, frame in zip(table.extracts, extract_inputs(table, warehouse, late).values()) if e.season_bounded}
+        read = {
+            e.name: len(frame)
+            for e, frame in zip(table.extracts, extract_inputs(table, warehouse, late).values())
+            if e.season_bounded
+        }
         with monkeypatch.context() as patched:
             _with_400_day_bound(patched)
-            wide = {e.name: len(frame) for e, frame in zip(table.extracts, extract_inputs(table, warehouse, late).values()) if e.season_bounded}
+            wide = {
+                e.name: len(frame)
+                for e, frame in zip(table.extracts, extract_inputs(table, warehouse, late).values())
+                if e.season_bounded
+            }
         assert read and all(read[name] < wide[name] for name in read), (table.asset_name, read, wide)

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from nba_features.contracts import contract
+from nba_features.demo.demo_league import generate_league
 from nba_features.phase4 import team_defense_zone_analysis as tdza
 from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, season_frame
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.quality.expected_rows import team_defense_bounds
 from nba_features.quality.outcomes import CheckInputs
-from nba_features.demo.demo_league import generate_league
 from nba_features.warehouse.base import prepare_frame
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 

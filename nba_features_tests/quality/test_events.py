@@ -20,7 +20,6 @@ from nba_features.quality.events import EVENTS_TABLE, event_rows, notify_slack, 
 from nba_features.quality.outcomes import CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
 
-
 TABLE = "nba_predictions.ml_feature_store_v2"
 D = dt.date(2026, 2, 6)
 TOKEN = "xoxb-test-token-never-logged"
@@ -115,8 +114,18 @@ def test_event_rows_carry_severity_metric_threshold_and_details():
          "processor_name": "quality_ready_canary"},
     ]  # fmt: skip
     first = rows.iloc[0]
-    assert (first["event_type"], first["table_name"], first["game_date"], first["session_id"]) == ("QUALITY_ISSUE_DETECTED", TABLE, pd.Timestamp(D), "run-1")
-    assert (first["event_timestamp"], first["created_at"], first["resolution_status"], first["triggered_by"]) == (NOW, NOW, "PENDING", "validation")
+    assert (first["event_type"], first["table_name"], first["game_date"], first["session_id"]) == (
+        "QUALITY_ISSUE_DETECTED",
+        TABLE,
+        pd.Timestamp(D),
+        "run-1",
+    )
+    assert (first["event_timestamp"], first["created_at"], first["resolution_status"], first["triggered_by"]) == (
+        NOW,
+        NOW,
+        "PENDING",
+        "validation",
+    )
     assert json.loads(rows.iloc[1]["details_json"]) == {"check": "quality_ready_canary", "threshold": ">= 60.0%", "rows": 201}
     assert rows["event_id"].nunique() == 2
 
@@ -135,7 +144,9 @@ def test_record_failures_appends_one_row_per_failure(warehouse):
 
 
 # --- the life cycle ------------------------------------------------------------------------------------
-PASSED = CheckOutcome("required_default_rate", D, True, "ERROR", "pct_rows_required_defaults", 2.0, "<= 30.0%", "2.0% of 201 rows")
+PASSED = CheckOutcome(
+    "required_default_rate", D, True, "ERROR", "pct_rows_required_defaults", 2.0, "<= 30.0%", "2.0% of 201 rows"
+)
 
 
 def test_an_event_opens_on_failure_folds_repeats_and_resolves_on_a_later_pass(warehouse, slack, monkeypatch):
@@ -152,7 +163,10 @@ def test_an_event_opens_on_failure_folds_repeats_and_resolves_on_a_later_pass(wa
 
     # another check or another date is another event
     other_day = CheckOutcome(**{**RED.__dict__, "game_date": D + dt.timedelta(days=1)})
-    assert len(record_outcomes(warehouse, [other_day], table=TABLE, run_id="run-other", dates=[other_day.game_date], now=NOW).opened) == 1
+    assert (
+        len(record_outcomes(warehouse, [other_day], table=TABLE, run_id="run-other", dates=[other_day.game_date], now=NOW).opened)
+        == 1
+    )
 
     # a later passing evaluation of that check on that partition resolves it, naming the run
     fixed_at = NOW + pd.Timedelta(hours=5, seconds=7)
@@ -187,10 +201,16 @@ def test_a_run_failure_of_one_date_is_resolved_when_that_date_is_materialized(wa
     )  # fmt: skip
     untouched = record_outcomes(warehouse, [], table=TABLE, run_id="other", dates=[D], materialized=[], now=NOW)
     assert untouched.resolved == () and set(stored(warehouse)["resolution_status"]) == {"PENDING"}
-    done = record_outcomes(warehouse, [], table=TABLE, run_id="rerun", dates=[D], materialized=[D], now=NOW + pd.Timedelta(minutes=3))
+    done = record_outcomes(
+        warehouse, [], table=TABLE, run_id="rerun", dates=[D], materialized=[D], now=NOW + pd.Timedelta(minutes=3)
+    )
     assert len(done.resolved) == 1
     (event,) = stored(warehouse).itertuples()
-    assert (event.resolution_status, event.duration_seconds, json.loads(event.details_json)["resolved_by_run_id"]) == ("RESOLVED", 180, "rerun")
+    assert (event.resolution_status, event.duration_seconds, json.loads(event.details_json)["resolved_by_run_id"]) == (
+        "RESOLVED",
+        180,
+        "rerun",
+    )
 
 
 # --- Slack ---------------------------------------------------------------------------------------------
@@ -219,7 +239,10 @@ def test_failures_are_posted_to_the_channel_naming_the_check(warehouse, slack, m
 
 def test_long_lists_are_cut_at_20_lines(slack, monkeypatch):
     configure(monkeypatch)
-    failures = [CheckOutcome("red_alert_rows", D + dt.timedelta(days=i), False, "WARN", "red_rows", 40.0, "<= 30", "40 red rows") for i in range(23)]
+    failures = [
+        CheckOutcome("red_alert_rows", D + dt.timedelta(days=i), False, "WARN", "red_rows", 40.0, "<= 30", "40 red rows")
+        for i in range(23)
+    ]
     assert notify_slack(failures, table=TABLE)
     text = slack.requests[0]["body"]["text"].splitlines()
     assert len(text) == 22 and text[-1] == f"… and 3 more in {EVENTS_TABLE}"

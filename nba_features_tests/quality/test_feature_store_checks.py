@@ -17,7 +17,6 @@ from nba_features.contracts.features import FEATURES, feature
 from nba_features.quality.feature_store_checks import UPSTREAM_PHASE4, feature_store_checks
 from nba_features.quality.outcomes import CheckInputs, CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 TABLE = "nba_predictions.ml_feature_store_v2"
@@ -96,13 +95,31 @@ def store(tmp_path_factory) -> DuckDBWarehouse:
         rows(49, SMALL_BASELINE_DAY - dt.timedelta(days=3), **{value_column("points_avg_last_5"): 10.0}),
         # tier 1 at the limit: the window's first day has 100 rows, 10 with required defaults
         rows(90, TIER1_AT_LIMIT - dt.timedelta(days=29)),
-        rows(10, TIER1_AT_LIMIT - dt.timedelta(days=29), required_default_count=4, default_feature_count=4, default_feature_indices=[5, 6, 7, 8]),
+        rows(
+            10,
+            TIER1_AT_LIMIT - dt.timedelta(days=29),
+            required_default_count=4,
+            default_feature_count=4,
+            default_feature_indices=[5, 6, 7, 8],
+        ),
         # the day before the window and bootstrap placeholders inside it: both outside the tier-1 count
-        rows(100, TIER1_AT_LIMIT - dt.timedelta(days=30), required_default_count=1, default_feature_count=1, default_feature_indices=[13]),
+        rows(
+            100,
+            TIER1_AT_LIMIT - dt.timedelta(days=30),
+            required_default_count=1,
+            default_feature_count=1,
+            default_feature_indices=[13],
+        ),
         rows(100, TIER1_AT_LIMIT - dt.timedelta(days=3), data_source="early_season", required_default_count=60),
         # tier 1 over the limit: 1000 rows, 151 with a required default, 100 with an optional-only default
         rows(749, TIER1_OVER_LIMIT - dt.timedelta(days=10)),
-        rows(151, TIER1_OVER_LIMIT - dt.timedelta(days=10), required_default_count=1, default_feature_count=2, default_feature_indices=[13, 47]),
+        rows(
+            151,
+            TIER1_OVER_LIMIT - dt.timedelta(days=10),
+            required_default_count=1,
+            default_feature_count=2,
+            default_feature_indices=[13, 47],
+        ),
         rows(100, TIER1_OVER_LIMIT - dt.timedelta(days=10), default_feature_count=1, default_feature_indices=[47]),
     ]
     data = frame(*history)
@@ -141,7 +158,11 @@ def test_required_default_rate_fails_a_game_date_without_rows():
 
 def test_quality_ready_rate_40_pct_passes_and_39_9_pct_fails():
     outcome = one(evaluate("quality_ready_rate", frame(rows(4), rows(6, is_quality_ready=False))))
-    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("pct_quality_ready", 40.0, ">= 40.0%")
+    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == (
+        "pct_quality_ready",
+        40.0,
+        ">= 40.0%",
+    )
     assert outcome.description == "40.0% of 10 rows are quality-ready"
 
     outcome = one(evaluate("quality_ready_rate", frame(rows(399), rows(601, is_quality_ready=False))))
@@ -171,7 +192,11 @@ def test_clean_player_coverage_without_context_players_is_full(store):
 
 def test_upstream_phase4_complete_names_the_missing_tables():
     outcome = one(evaluate("upstream_phase4_complete", frame(rows(3))))
-    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("missing_upstream_tables", 0.0, "0 missing")
+    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == (
+        "missing_upstream_tables",
+        0.0,
+        "0 missing",
+    )
     assert outcome.description == "all four upstream Phase 4 tables have rows"
 
     upstream = {D: ALL_UPSTREAM - {"player_composite_factors"}}
@@ -189,16 +214,29 @@ def test_upstream_phase4_complete_names_the_missing_tables():
 def test_red_alert_rows_30_pass_and_31_fail():
     outcome = one(evaluate("red_alert_rows", frame(rows(30, quality_alert_level="red"), rows(5, quality_alert_level="yellow"))))
     assert outcome.passed and outcome.severity == "WARN"
-    assert (outcome.metric_name, outcome.metric_value, outcome.threshold, outcome.description) == ("red_rows", 30.0, "<= 30", "30 red rows")
+    assert (outcome.metric_name, outcome.metric_value, outcome.threshold, outcome.description) == (
+        "red_rows",
+        30.0,
+        "<= 30",
+        "30 red rows",
+    )
     outcome = one(evaluate("red_alert_rows", frame(rows(31, quality_alert_level="red"))))
     assert not outcome.passed and outcome.metric_value == 31.0
 
 
 def test_average_quality_score_70_passes_and_69_99_fails():
-    outcome = one(evaluate("average_quality_score", frame(rows(1, feature_quality_score=60.0), rows(1, feature_quality_score=80.0))))
-    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("avg_feature_quality_score", 70.0, ">= 70.0")
+    outcome = one(
+        evaluate("average_quality_score", frame(rows(1, feature_quality_score=60.0), rows(1, feature_quality_score=80.0)))
+    )
+    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == (
+        "avg_feature_quality_score",
+        70.0,
+        ">= 70.0",
+    )
     assert outcome.description == "average feature_quality_score 70.0"
-    outcome = one(evaluate("average_quality_score", frame(rows(1, feature_quality_score=69.98), rows(1, feature_quality_score=70.0))))
+    outcome = one(
+        evaluate("average_quality_score", frame(rows(1, feature_quality_score=69.98), rows(1, feature_quality_score=70.0)))
+    )
     assert not outcome.passed and outcome.metric_value == 69.99
     assert one(evaluate("average_quality_score", frame())).description == "no rows"
 
@@ -234,7 +272,10 @@ def test_feature_variance_low_variance_is_a_note_not_a_failure():
     spread = [{**r, value_column("points_avg_last_5"): 10.0 + (i % 2)} for i, r in enumerate(rows(50))]
     outcome = one(evaluate("feature_variance_and_ranges", frame(spread)))
     assert outcome.passed and outcome.details == {"problems": 0, "low_variance": 1}
-    assert outcome.description == "no zero variance, all values in range (notes: points_avg_last_5: LOW_VARIANCE (std 0.505, 2 distinct))"
+    assert (
+        outcome.description
+        == "no zero variance, all values in range (notes: points_avg_last_5: LOW_VARIANCE (std 0.505, 2 distinct))"
+    )
 
 
 def test_feature_ranges_from_the_registry_boundaries_pass():
@@ -244,18 +285,25 @@ def test_feature_ranges_from_the_registry_boundaries_pass():
     star = value_column("star_teammates_out")  # an optional feature (index >= 37) is range-checked too
     outcome = one(evaluate("feature_variance_and_ranges", frame(rows(2, **{opponent: 130.01}), rows(1, **{star: -1.0}))))
     assert not outcome.passed and outcome.metric_value == 2.0
-    assert outcome.description == "opponent_def_rating: 2 values outside [90.0, 130.0]; star_teammates_out: 1 values outside [0.0, 10.0]"
+    assert (
+        outcome.description
+        == "opponent_def_rating: 2 values outside [90.0, 130.0]; star_teammates_out: 1 values outside [0.0, 10.0]"
+    )
 
 
 def test_feature_distribution_drift_beyond_3_sd_of_the_4_week_baseline(store):
     column = value_column("points_avg_last_5")
     # baseline: mean 15, sd 5.0508 (ddof 1); 30.0 is 2.97 sd away, 30.5 is 3.07 sd away
-    outcome = one(evaluate("feature_distribution_drift", frame(rows(2, DRIFT_DAY, **{column: 30.0})), [DRIFT_DAY], warehouse=store))
+    outcome = one(
+        evaluate("feature_distribution_drift", frame(rows(2, DRIFT_DAY, **{column: 30.0})), [DRIFT_DAY], warehouse=store)
+    )
     assert outcome.passed and outcome.severity == "WARN"
     assert (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("drifted_features", 0.0, "<= 3.0 sd")
     assert outcome.description == "no drift against the 4-week baseline"
 
-    outcome = one(evaluate("feature_distribution_drift", frame(rows(2, DRIFT_DAY, **{column: 30.5})), [DRIFT_DAY], warehouse=store))
+    outcome = one(
+        evaluate("feature_distribution_drift", frame(rows(2, DRIFT_DAY, **{column: 30.5})), [DRIFT_DAY], warehouse=store)
+    )
     assert not outcome.passed and outcome.metric_value == 1.0
     assert outcome.description == "drifted: points_avg_last_5"
 
@@ -281,7 +329,10 @@ def test_feature_distribution_drift_in_a_range_uses_the_runs_earlier_dates(store
 
 
 def test_contamination_tier1_trailing_15_pct_passes_and_15_1_pct_fails(store):
-    own = frame(rows(80, TIER1_AT_LIMIT), rows(20, TIER1_AT_LIMIT, required_default_count=1, default_feature_count=1, default_feature_indices=[13]))
+    own = frame(
+        rows(80, TIER1_AT_LIMIT),
+        rows(20, TIER1_AT_LIMIT, required_default_count=1, default_feature_count=1, default_feature_indices=[13]),
+    )
     outcome = one(evaluate("contamination_tier1_trailing", own, [TIER1_AT_LIMIT], warehouse=store))
     assert outcome.passed and outcome.severity == "WARN"
     assert (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("tier1_pct", 15.0, "<= 15.0%")
@@ -304,7 +355,10 @@ def test_contamination_tier1_trailing_15_pct_passes_and_15_1_pct_fails(store):
 def test_no_game_and_bootstrap_days_pass_with_their_reason(store, name):
     placeholders = frame(rows(40, D, data_source="early_season", required_default_count=30, is_quality_ready=False,
                               quality_alert_level="red", feature_quality_score=0.0))  # fmt: skip
-    for info, reason in ((day_info([D], bootstrap=True), "bootstrap day (first 14 days of the season)"), (day_info([D], games=0), "no games scheduled")):
+    for info, reason in (
+        (day_info([D], bootstrap=True), "bootstrap day (first 14 days of the season)"),
+        (day_info([D], games=0), "no games scheduled"),
+    ):
         outcome = one(evaluate(name, placeholders, [D], warehouse=store, upstream={}, info=info))
         assert outcome.passed and outcome.metric_value is None and outcome.threshold == "n/a"
         assert outcome.description == f"passed: {reason}"
@@ -332,7 +386,11 @@ def test_every_registry_range_is_enforced():
 def test_vegas_line_coverage_25_pct_passes_and_24_9_pct_fails():
     line, no_line = {"feature_25_source": "phase4"}, {"feature_25_source": "default"}
     outcome = one(evaluate("vegas_line_coverage", frame(rows(25, **line), rows(75, **no_line))))
-    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == ("pct_rows_with_line", 25.0, ">= 25.0%")
+    assert outcome.passed and (outcome.metric_name, outcome.metric_value, outcome.threshold) == (
+        "pct_rows_with_line",
+        25.0,
+        ">= 25.0%",
+    )
     assert outcome.description == "25.0% of rows have a pre-tip-off points line (feature 25)"
     outcome = one(evaluate("vegas_line_coverage", frame(rows(249, **line), rows(751, **no_line))))
     assert not outcome.passed and outcome.severity == "WARN" and outcome.metric_value == 24.9
@@ -340,10 +398,14 @@ def test_vegas_line_coverage_25_pct_passes_and_24_9_pct_fails():
 
 def test_schedule_covers_context_flags_a_no_game_date_with_context_players(store):
     # COVERAGE_10 has 10 upcoming-context players: with no games scheduled it is flagged
-    outcome = one(evaluate("schedule_covers_context", frame(), [COVERAGE_10], warehouse=store, info=day_info([COVERAGE_10], games=0)))
+    outcome = one(
+        evaluate("schedule_covers_context", frame(), [COVERAGE_10], warehouse=store, info=day_info([COVERAGE_10], games=0))
+    )
     assert not outcome.passed and outcome.severity == "WARN" and outcome.metric_value == 10.0
     assert "no games scheduled on 2026-01-05 but 10 players" in outcome.description
     # with games scheduled, or no context rows on a no-game date, it passes
     assert one(evaluate("schedule_covers_context", frame(), [COVERAGE_10], warehouse=store)).passed
     empty_day = dt.date(2026, 7, 15)
-    assert one(evaluate("schedule_covers_context", frame(), [empty_day], warehouse=store, info=day_info([empty_day], games=0))).passed
+    assert one(
+        evaluate("schedule_covers_context", frame(), [empty_day], warehouse=store, info=day_info([empty_day], games=0))
+    ).passed

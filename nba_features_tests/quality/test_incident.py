@@ -22,15 +22,14 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from nba_features.defs.inputs import INPUT_ASSETS
 from nba_features.defs.phase4_assets import PHASE4_ASSETS
+from nba_features.defs.resources import WarehouseResource
+from nba_features.demo.demo_league import generate_league
 from nba_features.partitions import game_dates
-from nba_features.phase4.registry import PHASE4_TABLES, checks_for
+from nba_features.pipeline.registry import PHASE4_TABLES, checks_for
 from nba_features.quality.events import EVENTS_TABLE
 from nba_features.warehouse import DuckDBWarehouse
-from nba_features.defs.resources import WarehouseResource
-from nba_features.defs.inputs import INPUT_ASSETS
-from nba_features.demo.demo_league import generate_league
-
 
 INCIDENT = dt.date(2026, 2, 6)
 HEALTHY = dt.date(2026, 2, 5)
@@ -47,7 +46,6 @@ BLOCKING_GATES = {
 CHECK_KEYS = [
     dg.AssetCheckKey(dg.AssetKey(name), check.name) for name, table in PHASE4_TABLES.items() for check in checks_for(table)
 ]
-
 
 
 @dg.asset(partitions_def=game_dates, deps=[FEATURE_STORE])
@@ -74,7 +72,10 @@ def run(seeded: Path, directory: Path, selection: list[dg.AssetKey], *, partitio
     )
     tags = {}
     if window:
-        tags = {"dagster/asset_partition_range_start": window[0].isoformat(), "dagster/asset_partition_range_end": window[1].isoformat()}
+        tags = {
+            "dagster/asset_partition_range_start": window[0].isoformat(),
+            "dagster/asset_partition_range_end": window[1].isoformat(),
+        }
     instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
         instance=instance, asset_selection=selection, partition_key=partition.isoformat() if partition else None,
@@ -86,7 +87,11 @@ def run(seeded: Path, directory: Path, selection: list[dg.AssetKey], *, partitio
 def history(instance: dg.DagsterInstance, key: dg.AssetCheckKey, run_id: str) -> list:
     """This run's completed evaluations of one check, as stored by the instance."""
     records = instance.event_log_storage.get_asset_check_execution_history(key, limit=50)
-    return [r for r in records if r.run_id == run_id and r.event and r.event.dagster_event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    return [
+        r
+        for r in records
+        if r.run_id == run_id and r.event and r.event.dagster_event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
 
 
 def partition_status(instance: dg.DagsterInstance, key: dg.AssetCheckKey) -> dict[str, set[str]]:
@@ -123,7 +128,10 @@ def test_incident_turns_the_partition_red_through_the_blocking_gates(incident):
         assert record.partition == INCIDENT.isoformat() and record.status.value == "FAILED", name
         check = evaluation(record)
         assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR and check.metadata["metric"].value == metric
-    values = {name: evaluation(history(instance, dg.AssetCheckKey(FEATURE_STORE, name), result.run_id)[0]).metadata for name in BLOCKING_GATES}
+    values = {
+        name: evaluation(history(instance, dg.AssetCheckKey(FEATURE_STORE, name), result.run_id)[0]).metadata
+        for name in BLOCKING_GATES
+    }
     assert values["required_default_rate"]["value"].value == 100.0
     assert values["quality_ready_rate"]["value"].value == 0.0
     assert values["clean_player_coverage"]["value"].value == 0.0

@@ -17,7 +17,6 @@ import pytest
 from nba_features import cli
 from nba_features.quality.report import DailyTiers, build_report, render_report
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 TABLE = "nba_predictions.ml_feature_store_v2"
@@ -42,11 +41,15 @@ def window(*groups: list[dict]) -> pd.DataFrame:
 @pytest.fixture
 def season_rows() -> pd.DataFrame:
     return window(
-        report_rows(19, "2025-11-10"), report_rows(1, "2025-11-12", required=1, defaults=[0]),  # 5.0%: no flag
-        report_rows(849, "2025-12-05"), report_rows(51, "2025-12-06", required=1, defaults=[13]),  # 5.1%: !
+        report_rows(19, "2025-11-10"),
+        report_rows(1, "2025-11-12", required=1, defaults=[0]),  # 5.0%: no flag
+        report_rows(849, "2025-12-05"),
+        report_rows(51, "2025-12-06", required=1, defaults=[13]),  # 5.1%: !
         report_rows(100, "2025-12-07", defaults=[25, 40]),  # optional-only: tier 2
-        report_rows(17, "2026-01-02"), report_rows(3, "2026-01-03", required=1, defaults=[13, 47]),  # 15.0%: !
-        report_rows(849, "2026-02-05"), report_rows(151, "2026-02-06", required=4, defaults=[5, 6, 7, 8]),  # 15.1%: !!!
+        report_rows(17, "2026-01-02"),
+        report_rows(3, "2026-01-03", required=1, defaults=[13, 47]),  # 15.0%: !
+        report_rows(849, "2026-02-05"),
+        report_rows(151, "2026-02-06", required=4, defaults=[5, 6, 7, 8]),  # 15.1%: !!!
         report_rows(50, "2025-10-25", required=30, defaults=list(range(30)), source="early_season"),  # not counted
     )
 
@@ -97,7 +100,10 @@ def test_null_default_arrays_count_nothing_in_report_and_daily_tiers():
     rows.at[0, "default_feature_indices"] = [2, None]
     report = build_report(rows, dt.date(2026, 1, 10), dt.date(2026, 1, 10))
     assert [(f["index"], f["rows"]) for f in report.top_defaulted_features] == [(2, 3)]
-    assert DailyTiers.of(rows).window(dt.date(2026, 1, 10), dt.date(2026, 1, 10))["top_defaulted_features"] == report.top_defaulted_features
+    assert (
+        DailyTiers.of(rows).window(dt.date(2026, 1, 10), dt.date(2026, 1, 10))["top_defaulted_features"]
+        == report.top_defaulted_features
+    )
 
 
 def test_only_the_top_15_features_are_listed():
@@ -138,9 +144,16 @@ def test_rendered_report(season_rows):
 def store_rows(n: int, day: dt.date, required: int = 0, defaults: list[int] | None = None) -> list[dict]:
     return [
         contract_row(
-            TABLE, player_lookup=f"player_{next(PLAYER_NUMBERS)}", game_date=day, feature_count=60, data_source="phase4",
-            required_default_count=required, default_feature_count=len(defaults or []), default_feature_indices=defaults or [],
-            is_quality_ready=required == 0, feature_quality_score=90.0,
+            TABLE,
+            player_lookup=f"player_{next(PLAYER_NUMBERS)}",
+            game_date=day,
+            feature_count=60,
+            data_source="phase4",
+            required_default_count=required,
+            default_feature_count=len(defaults or []),
+            default_feature_indices=defaults or [],
+            is_quality_ready=required == 0,
+            feature_quality_score=90.0,
         )  # fmt: skip
         for _ in range(n)
     ]
@@ -175,7 +188,13 @@ def test_exit_0_when_tier1_is_within_15_pct(report_cli):
     code, out, _ = report_cli("--from", "2026-01-01", "--to", "2026-01-31", "--format", "json")
     report = json.loads(out)
     assert code == 0
-    assert (report["start"], report["end"], report["total_rows"], report["tier1_rows"], report["tier1_pct"]) == ("2026-01-01", "2026-01-31", 100, 15, 15.0)
+    assert (report["start"], report["end"], report["total_rows"], report["tier1_rows"], report["tier1_pct"]) == (
+        "2026-01-01",
+        "2026-01-31",
+        100,
+        15,
+        15.0,
+    )
     assert report["alert"] is False
     assert report["monthly"] == [{
         "month": "2026-01", "total": 100, "clean": 85, "required_contaminated": 15, "required_pct": 15.0,
@@ -199,7 +218,11 @@ def test_exit_1_without_data(report_cli):
     code, out, _ = report_cli("--from", "2025-06-01", "--to", "2025-06-30")
     assert code == 1 and out.splitlines()[-1] == "NO DATA in the window"
     code, out, _ = report_cli("--from", "2026-03-01", "--format", "json")  # after the last date with rows
-    assert code == 1 and (json.loads(out)["start"], json.loads(out)["end"], json.loads(out)["total_rows"]) == ("2026-03-01", "2026-03-01", 0)
+    assert code == 1 and (json.loads(out)["start"], json.loads(out)["end"], json.loads(out)["total_rows"]) == (
+        "2026-03-01",
+        "2026-03-01",
+        0,
+    )
 
 
 def test_recent_is_the_14_days_ending_on_the_latest_date(report_cli):
@@ -216,8 +239,24 @@ def test_usage_errors_exit_2(report_cli):
 
 
 def test_the_installed_command_exits_with_the_report_status(warehouse_path, tmp_path):
-    env = {**os.environ, "NBA_FEATURES_ENV": "local", "NBA_FEATURES_WAREHOUSE": str(warehouse_path), "DAGSTER_HOME": str(tmp_path)}
-    command = [sys.executable, "-m", "nba_features.cli", "report", "--from", "2026-02-01", "--to", "2026-02-28", "--format", "json"]
+    env = {
+        **os.environ,
+        "NBA_FEATURES_ENV": "local",
+        "NBA_FEATURES_WAREHOUSE": str(warehouse_path),
+        "DAGSTER_HOME": str(tmp_path),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "nba_features.cli",
+        "report",
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-02-28",
+        "--format",
+        "json",
+    ]
     done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["tier1_rows"] == 151

@@ -22,8 +22,18 @@ OPTIONAL = {25, 26, 27, *range(37, 60)}
 REQUIRED = set(range(60)) - OPTIONAL
 GAME_CONTEXT = [9, 10, 11, 12, *range(15, 22), *range(38, 43), 47, 50, 51, 52, 53, 59]
 
-WEIGHTS = {"phase4": 100, "phase3": 87, "calculated": 100, "vegas": 100, "bettingpros": 100,
-           "opponent_history": 90, "minutes_ppm": 95, "default": 40, "fallback": 40, "missing": 0}
+WEIGHTS = {
+    "phase4": 100,
+    "phase3": 87,
+    "calculated": 100,
+    "vegas": 100,
+    "bettingpros": 100,
+    "opponent_history": 90,
+    "minutes_ppm": 95,
+    "default": 40,
+    "fallback": 40,
+    "missing": 0,
+}
 
 
 def healthy() -> dict[int, str]:
@@ -63,12 +73,23 @@ def with_tags(base: dict[int, str], idxs, tag: str) -> dict[int, str]:
 # 1.1 weights and canonical sources
 # ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("tag,weight,canonical", [
-    ("phase4", 100, "phase4"), ("phase3", 87, "phase3"), ("calculated", 100, "calculated"),
-    ("vegas", 100, "phase4"), ("bettingpros", 100, "bettingpros"), ("opponent_history", 90, "phase4"),
-    ("minutes_ppm", 95, "phase4"), ("default", 40, "default"), ("fallback", 40, "default"),
-    ("missing", 0, "default"), ("no_such_tag", 40, "default"),
-])
+
+@pytest.mark.parametrize(
+    "tag,weight,canonical",
+    [
+        ("phase4", 100, "phase4"),
+        ("phase3", 87, "phase3"),
+        ("calculated", 100, "calculated"),
+        ("vegas", 100, "phase4"),
+        ("bettingpros", 100, "bettingpros"),
+        ("opponent_history", 90, "phase4"),
+        ("minutes_ppm", 95, "phase4"),
+        ("default", 40, "default"),
+        ("fallback", 40, "default"),
+        ("missing", 0, "default"),
+        ("no_such_tag", 40, "default"),
+    ],
+)
 def test_weight_and_canonical_source(tag, weight, canonical):
     out = score_feature_sources({0: tag})
     assert out["feature_0_quality"] == weight
@@ -84,10 +105,22 @@ def test_exported_weights_and_default_tags():
 # 1.4 tiers
 # ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("score,tier", [
-    (100, "gold"), (95, "gold"), (94.99, "silver"), (85, "silver"), (84.99, "bronze"),
-    (70, "bronze"), (69.99, "poor"), (50, "poor"), (49.99, "critical"), (0, "critical"),
-])
+
+@pytest.mark.parametrize(
+    "score,tier",
+    [
+        (100, "gold"),
+        (95, "gold"),
+        (94.99, "silver"),
+        (85, "silver"),
+        (84.99, "bronze"),
+        (70, "bronze"),
+        (69.99, "poor"),
+        (50, "poor"),
+        (49.99, "critical"),
+        (0, "critical"),
+    ],
+)
 def test_tier_boundaries(score, tier):
     assert quality_tier(score) == tier
 
@@ -95,6 +128,7 @@ def test_tier_boundaries(score, tier):
 # ----------------------------------------------------------------------------------------------
 # Healthy record
 # ----------------------------------------------------------------------------------------------
+
 
 def test_healthy_record_scores_about_97():
     out = score_feature_sources(healthy())
@@ -144,24 +178,50 @@ def test_healthy_record_scores_about_97():
 def test_output_fields():
     out = score_feature_sources(healthy())
     expected = {
-        "feature_quality_score", "quality_tier", "quality_alert_level", "quality_alerts",
-        "default_feature_count", "required_default_count", "default_feature_indices",
+        "feature_quality_score",
+        "quality_tier",
+        "quality_alert_level",
+        "quality_alerts",
+        "default_feature_count",
+        "required_default_count",
+        "default_feature_indices",
         *(f"{c}_quality_pct" for c in ("matchup", "player_history", "team_context", "vegas", "game_context")),
         *(f"{c}_default_count" for c in ("matchup", "player_history", "team_context", "vegas", "game_context")),
-        "phase4_feature_count", "phase3_feature_count", "calculated_feature_count",
-        "has_composite_factors", "has_opponent_defense", "has_vegas_line",
-        "critical_features_training_quality", "critical_feature_count", "optional_feature_count",
-        "training_quality_feature_count", "is_quality_ready", "is_training_ready",
-        "matchup_quality_tier", "game_context_quality_tier", "primary_data_source", "matchup_data_status",
-        "feature_fallback_reasons_json", "feature_upstream_tables_json", "feature_schema_version",
-        "available_feature_names", "quality_schema_version",
-        *(f"feature_{i}_quality" for i in range(60)), *(f"feature_{i}_source" for i in range(60)),
+        "phase4_feature_count",
+        "phase3_feature_count",
+        "calculated_feature_count",
+        "has_composite_factors",
+        "has_opponent_defense",
+        "has_vegas_line",
+        "critical_features_training_quality",
+        "critical_feature_count",
+        "optional_feature_count",
+        "training_quality_feature_count",
+        "is_quality_ready",
+        "is_training_ready",
+        "matchup_quality_tier",
+        "game_context_quality_tier",
+        "primary_data_source",
+        "matchup_data_status",
+        "feature_fallback_reasons_json",
+        "feature_upstream_tables_json",
+        "feature_schema_version",
+        "available_feature_names",
+        "quality_schema_version",
+        *(f"feature_{i}_quality" for i in range(60)),
+        *(f"feature_{i}_source" for i in range(60)),
     }
     assert set(out) == expected
     # decision 9: placeholders, breakout constants and data_quality_issues are not produced here
-    for absent in ("feature_sample_sizes_json", "feature_expected_values_json", "feature_value_ranges_valid_json",
-                   "feature_last_updated_json", "breakout_model_compatible", "breakout_v3_features_available",
-                   "data_quality_issues"):
+    for absent in (
+        "feature_sample_sizes_json",
+        "feature_expected_values_json",
+        "feature_value_ranges_valid_json",
+        "feature_last_updated_json",
+        "breakout_model_compatible",
+        "breakout_v3_features_available",
+        "data_quality_issues",
+    ):
         assert absent not in out
 
 
@@ -188,6 +248,7 @@ def test_types():
 # 1.3 score: optional exclusion and caps
 # ----------------------------------------------------------------------------------------------
 
+
 def test_optional_defaults_excluded_from_average_and_cap():
     out = score_feature_sources(with_tags(healthy(), (25, 26, 27), "missing"))
     assert out["feature_quality_score"] == pytest.approx(round((HEALTHY_SUM - 300) / 57, 2))  # 96.96
@@ -201,9 +262,15 @@ def test_optional_defaults_excluded_from_average_and_cap():
     assert out["has_vegas_line"] is False
 
 
-@pytest.mark.parametrize("defaulted,cap", [
-    ([0], 69.0), ([0, 1, 2, 3], 69.0), ([0, 1, 2, 3, 4], 49.0), (list(range(9)), 49.0),
-])
+@pytest.mark.parametrize(
+    "defaulted,cap",
+    [
+        ([0], 69.0),
+        ([0, 1, 2, 3], 69.0),
+        ([0, 1, 2, 3, 4], 49.0),
+        (list(range(9)), 49.0),
+    ],
+)
 def test_caps(defaulted, cap):
     out = score_feature_sources(with_tags(healthy(), defaulted, "default"))
     uncapped = (HEALTHY_SUM - 60 * len(defaulted)) / 60
@@ -256,6 +323,7 @@ def test_rounding_two_decimals():
 # Unknown tags, sparse maps, N < 60, empty map
 # ----------------------------------------------------------------------------------------------
 
+
 def test_unknown_tags_weigh_40_but_are_not_defaults():
     out = score_feature_sources(with_tags(healthy(), COMPOSITE, "stale_cache"))
     assert out["default_feature_count"] == 0
@@ -272,7 +340,7 @@ def test_unknown_tags_weigh_40_but_are_not_defaults():
     assert out["quality_alert_level"] == "yellow"  # M < 70
     assert out["quality_alerts"] == []
     assert out["feature_fallback_reasons_json"] == "{}"
-    assert out["is_quality_ready"] is True   # M >= 50, S >= 70, no required default
+    assert out["is_quality_ready"] is True  # M >= 50, S >= 70, no required default
     assert out["is_training_ready"] is False  # M < 70
     assert out["critical_feature_count"] == 2
 
@@ -304,8 +372,7 @@ def test_sparse_map_is_evaluated_on_first_n_indices():
     assert out["matchup_quality_pct"] == 0.0  # no matchup index < N
     assert out["game_context_quality_pct"] == 0.0
     assert out["quality_alert_level"] == "red"
-    assert out["quality_alerts"] == ["high_default_rate_50pct", "matchup_quality_critical",
-                                     "game_context_quality_critical"]
+    assert out["quality_alerts"] == ["high_default_rate_50pct", "matchup_quality_critical", "game_context_quality_critical"]
     # primary source counts all entries of the map: 2 of 2 are phase4
     assert out["primary_data_source"] == "phase4"
 
@@ -366,6 +433,7 @@ def test_string_keys_from_json_are_accepted():
 # 1.8 alert strings
 # ----------------------------------------------------------------------------------------------
 
+
 def test_high_default_rate_13_of_60():
     out = score_feature_sources(with_tags(healthy(), [25, 26, 27, *range(37, 47)], "missing"))
     assert out["default_feature_count"] == 13
@@ -384,8 +452,12 @@ def test_all_sixty_default():
     assert out["required_default_count"] == 34
     assert out["feature_quality_score"] == 40.0  # required-only average 40, below the 49 cap
     assert out["quality_alerts"] == [
-        "all_matchup_features_defaulted", "composite_factors_missing", "opponent_defense_missing",
-        "high_default_rate_100pct", "matchup_quality_critical", "game_context_quality_critical",
+        "all_matchup_features_defaulted",
+        "composite_factors_missing",
+        "opponent_defense_missing",
+        "high_default_rate_100pct",
+        "matchup_quality_critical",
+        "game_context_quality_critical",
     ]
     assert out["quality_alert_level"] == "red"
 
@@ -416,14 +488,14 @@ def test_matchup_quality_critical_with_phase3_and_defaults():
     tags = with_tags(with_tags(healthy(), [5, 6, 7, 8, 13], "default"), [14], "phase3")
     out = score_feature_sources(tags)
     assert out["matchup_quality_pct"] == 47.8
-    assert out["quality_alerts"] == ["composite_factors_missing", "opponent_defense_missing",
-                                     "matchup_quality_critical"]
+    assert out["quality_alerts"] == ["composite_factors_missing", "opponent_defense_missing", "matchup_quality_critical"]
     assert out["quality_alert_level"] == "red"
 
 
 # ----------------------------------------------------------------------------------------------
 # 1.7 alert level / 1.9 readiness
 # ----------------------------------------------------------------------------------------------
+
 
 def _with_unknowns(k: int) -> dict[int, str]:
     """60 features: k unknown tags (40) on the last k indices, phase4 elsewhere -> average 100 - k."""
@@ -487,6 +559,7 @@ def test_required_default_blocks_quality_ready_and_is_yellow():
 # 1.5 primary source
 # ----------------------------------------------------------------------------------------------
 
+
 def _mix(**counts: int) -> dict[int, str]:
     tags, i = {}, 0
     for tag, n in counts.items():
@@ -496,17 +569,20 @@ def _mix(**counts: int) -> dict[int, str]:
     return tags
 
 
-@pytest.mark.parametrize("tags,expected", [
-    (_mix(phase4=54, calculated=6), "phase4"),            # exactly 90%
-    (_mix(phase4=60), "phase4"),
-    (_mix(phase4=53, calculated=7), "phase4_partial"),    # 88.3%
-    (_mix(phase4=30, phase3=30), "phase4_partial"),       # exactly 50%
-    (_mix(phase4=29, phase3=31), "phase3"),
-    (_mix(phase3=30, calculated=30), "phase3"),
-    (_mix(phase4=29, calculated=31), "mixed"),
-    (_mix(vegas=60), "mixed"),                            # vegas does not count as phase4 here
-    ({}, "unknown"),
-])
+@pytest.mark.parametrize(
+    "tags,expected",
+    [
+        (_mix(phase4=54, calculated=6), "phase4"),  # exactly 90%
+        (_mix(phase4=60), "phase4"),
+        (_mix(phase4=53, calculated=7), "phase4_partial"),  # 88.3%
+        (_mix(phase4=30, phase3=30), "phase4_partial"),  # exactly 50%
+        (_mix(phase4=29, phase3=31), "phase3"),
+        (_mix(phase3=30, calculated=30), "phase3"),
+        (_mix(phase4=29, calculated=31), "mixed"),
+        (_mix(vegas=60), "mixed"),  # vegas does not count as phase4 here
+        ({}, "unknown"),
+    ],
+)
 def test_primary_data_source(tags, expected):
     assert score_feature_sources(tags)["primary_data_source"] == expected
 
@@ -529,10 +605,18 @@ def test_healthy_real_record_is_mixed():
 # decisions.md 9: has_vegas_line, matchup_data_status
 # ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("tag,expected", [
-    ("vegas", True), ("bettingpros", True), ("missing", False), ("default", False), ("fallback", False),
-    ("mystery", True),
-])
+
+@pytest.mark.parametrize(
+    "tag,expected",
+    [
+        ("vegas", True),
+        ("bettingpros", True),
+        ("missing", False),
+        ("default", False),
+        ("fallback", False),
+        ("mystery", True),
+    ],
+)
 def test_has_vegas_line_reads_feature_25(tag, expected):
     tags = with_tags(healthy(), [25], tag)
     tags[28] = "calculated"  # 28 is always calculated; the legacy flag read it and was always TRUE
@@ -570,6 +654,7 @@ def test_matchup_data_status_complete_for_other_defaults(idx):
 # quality.md 4.2 incident scenarios
 # ----------------------------------------------------------------------------------------------
 
+
 def test_scenario_a_composite_processor_did_not_run():
     out = score_feature_sources(with_tags(healthy(), COMPOSITE, "default"))
     assert out["required_default_count"] == 4
@@ -598,8 +683,12 @@ def test_scenario_b_composite_and_team_defense_missing():
     assert out["quality_tier"] == "critical"
     assert out["matchup_quality_pct"] == 40.0
     assert out["quality_alert_level"] == "red"
-    assert out["quality_alerts"] == ["all_matchup_features_defaulted", "composite_factors_missing",
-                                     "opponent_defense_missing", "matchup_quality_critical"]
+    assert out["quality_alerts"] == [
+        "all_matchup_features_defaulted",
+        "composite_factors_missing",
+        "opponent_defense_missing",
+        "matchup_quality_critical",
+    ]
     assert out["matchup_quality_tier"] == "critical"
     assert out["matchup_data_status"] == "MATCHUP_UNAVAILABLE"
     assert out["has_composite_factors"] is False
@@ -650,8 +739,10 @@ def test_score_properties(sources):
     assert out["default_feature_indices"] == sorted(out["default_feature_indices"])
     assert all(0 <= i < n for i in out["default_feature_indices"])
     assert len(out["default_feature_indices"]) == out["default_feature_count"]
-    assert sum(out[f"{c}_default_count"] for c in
-               ("matchup", "player_history", "team_context", "vegas", "game_context")) == out["default_feature_count"]
+    assert (
+        sum(out[f"{c}_default_count"] for c in ("matchup", "player_history", "team_context", "vegas", "game_context"))
+        == out["default_feature_count"]
+    )
     assert sum(1 for k in out if k.endswith("_quality") and k.startswith("feature_")) == n
     assert out["quality_alert_level"] in ("green", "yellow", "red")
     if out["quality_alert_level"] == "green":

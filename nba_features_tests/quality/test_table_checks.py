@@ -15,14 +15,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from nba_features.phase4.registry import PHASE4_TABLES, checks_for
+from nba_features.defs.resources import WarehouseResource
 from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
+from nba_features.pipeline.registry import PHASE4_TABLES, checks_for
 from nba_features.quality.events import EVENTS_TABLE
 from nba_features.quality.expected_rows import VALUE_RANGES
 from nba_features.quality.outcomes import CheckInputs, CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
-from nba_features.defs.resources import WarehouseResource
-
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 SEASON_START = dt.date(2025, 10, 21)
@@ -47,7 +46,9 @@ def partition_rows(asset: str, day: dt.date, keys: list[str], **values) -> pd.Da
     return contract_frame(table.table, rows)
 
 
-def evaluate(asset: str, name: str, frame: pd.DataFrame, dates: list[dt.date], warehouse=None, day_info=None) -> list[CheckOutcome]:
+def evaluate(
+    asset: str, name: str, frame: pd.DataFrame, dates: list[dt.date], warehouse=None, day_info=None
+) -> list[CheckOutcome]:
     if day_info is None:
         schedule = warehouse.query(SCHEDULE_SQL, {"start_date": min(dates), "end_date": max(dates)})
         day_info = season_frame(dates, schedule)
@@ -151,9 +152,16 @@ def league(tmp_path_factory) -> DuckDBWarehouse:
     games += [schedule_row(dt.date(2026, 1, 10), "AAA", "CCC"), schedule_row(dt.date(2026, 1, 12), "BBB", "CCC", status=1)]
     games += [schedule_row(BOOTSTRAP_DAY, "CCC", "DDD", status=3), schedule_row(D, "AAA", "BBB", status=1)]
     warehouse.append("nba_reference.nba_schedule", contract_frame("nba_reference.nba_schedule", games))
-    context = [context_row("alpha", D), context_row("beta", D), context_row("gamma", D, "OUT"), context_row("delta", D, "Doubtful")]
+    context = [
+        context_row("alpha", D),
+        context_row("beta", D),
+        context_row("gamma", D, "OUT"),
+        context_row("delta", D, "Doubtful"),
+    ]
     context += [context_row("alpha", BOOTSTRAP_DAY), context_row("beta", BOOTSTRAP_DAY)]
-    warehouse.append("nba_analytics.upcoming_player_game_context", contract_frame("nba_analytics.upcoming_player_game_context", context))
+    warehouse.append(
+        "nba_analytics.upcoming_player_game_context", contract_frame("nba_analytics.upcoming_player_game_context", context)
+    )
     boxes = [box_row("alpha", dt.date(2026, 1, 3)), box_row("beta", dt.date(2026, 1, 5)), box_row("alpha", dt.date(2026, 1, 5))]
     boxes += [box_row("gamma", D), box_row("delta", dt.date(2026, 1, 5), active=False)]
     warehouse.append("nba_analytics.player_game_summary", contract_frame("nba_analytics.player_game_summary", boxes))
@@ -200,7 +208,9 @@ def test_bootstrap_and_no_game_days_expect_no_rows_for_the_upstream_tables(leagu
 
 
 def test_feature_store_writes_placeholders_on_bootstrap_days_and_nothing_without_games(league):
-    outcome = one(evaluate(MLFS, "row_count_expected", partition_rows(MLFS, BOOTSTRAP_DAY, ["alpha", "beta"]), [BOOTSTRAP_DAY], league))
+    outcome = one(
+        evaluate(MLFS, "row_count_expected", partition_rows(MLFS, BOOTSTRAP_DAY, ["alpha", "beta"]), [BOOTSTRAP_DAY], league)
+    )
     assert outcome.passed and outcome.threshold == "[2, 2]"
     outcome = one(evaluate(MLFS, "row_count_expected", partition_rows(MLFS, BOOTSTRAP_DAY, []), [BOOTSTRAP_DAY], league))
     assert not outcome.passed
@@ -209,9 +219,15 @@ def test_feature_store_writes_placeholders_on_bootstrap_days_and_nothing_without
 
 
 def test_row_counts_of_a_range_are_judged_per_date(league):
-    frame = pd.concat([partition_rows(PCF, D, ["alpha", "beta", "gamma", "delta"]), partition_rows(PCF, BOOTSTRAP_DAY, ["alpha"])])
+    frame = pd.concat(
+        [partition_rows(PCF, D, ["alpha", "beta", "gamma", "delta"]), partition_rows(PCF, BOOTSTRAP_DAY, ["alpha"])]
+    )
     outcomes = evaluate(PCF, "row_count_expected", frame, [BOOTSTRAP_DAY, NO_GAME_DAY, D], league)
-    assert [(o.game_date, o.passed, o.metric_value) for o in outcomes] == [(BOOTSTRAP_DAY, False, 1.0), (NO_GAME_DAY, True, 0.0), (D, True, 4.0)]
+    assert [(o.game_date, o.passed, o.metric_value) for o in outcomes] == [
+        (BOOTSTRAP_DAY, False, 1.0),
+        (NO_GAME_DAY, True, 0.0),
+        (D, True, 4.0),
+    ]
 
 
 # --- schema_matches_contract: through the real asset -------------------------------------------------
@@ -239,7 +255,9 @@ def test_a_live_table_missing_a_column_refuses_the_write_records_an_event_and_ke
         assert "nba-features schema apply" in message
         assert not result.get_asset_materialization_events()
 
-    kept = warehouse.query(f"SELECT team_abbr, defensive_rating_last_15 FROM {table} WHERE analysis_date = @d ORDER BY 1", {"d": D})
+    kept = warehouse.query(
+        f"SELECT team_abbr, defensive_rating_last_15 FROM {table} WHERE analysis_date = @d ORDER BY 1", {"d": D}
+    )
     assert kept.to_dict("list") == {"team_abbr": ["AAA", "BBB"], "defensive_rating_last_15": [108.5, 108.5]}
     events = warehouse.query(f"SELECT * FROM {EVENTS_TABLE} WHERE DATE(event_timestamp) >= @d", {"d": dt.date(2000, 1, 1)})
     assert len(events) == 1 and pd.isna(events.iloc[0]["game_date"])  # one event about the refused write

@@ -1,14 +1,14 @@
 """Programs the fault and concurrency tests run as real processes (`python -m` this module).
 
-    write-and-hang WAREHOUSE TABLE DATE MARKER
-        Replace partition DATE of TABLE with changed rows, and hang inside the write transaction: the
-        INSERT calls a Python function that creates MARKER (so the test knows the DELETE has run and the
-        INSERT is under way) and then sleeps until the test kills the process.
-    materialize WAREHOUSE ASSET DATE READY_FILE START_FILE
-        Once imported, create READY_FILE and wait until START_FILE exists (so processes start
-        together), materialize ASSET for DATE
-        through Dagster on an ephemeral instance, print one JSON line: success, rows written, start, end,
-        step failures.
+write-and-hang WAREHOUSE TABLE DATE MARKER
+    Replace partition DATE of TABLE with changed rows, and hang inside the write transaction: the
+    INSERT calls a Python function that creates MARKER (so the test knows the DELETE has run and the
+    INSERT is under way) and then sleeps until the test kills the process.
+materialize WAREHOUSE ASSET DATE READY_FILE START_FILE
+    Once imported, create READY_FILE and wait until START_FILE exists (so processes start
+    together), materialize ASSET for DATE
+    through Dagster on an ephemeral instance, print one JSON line: success, rows written, start, end,
+    step failures.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ def write_and_hang(warehouse_path: str, table: str, day: str, marker: str) -> No
     from nba_features.contracts import contract
     from nba_features.warehouse import DuckDBWarehouse
 
-
     def pause_inside_write(_: object) -> bool:
         Path(marker).touch()
         time.sleep(HANG_SECONDS)
@@ -42,7 +41,11 @@ def write_and_hang(warehouse_path: str, table: str, day: str, marker: str) -> No
         def connect(self):
             with super().connect() as connection:
                 connection.create_function(
-                    "pause_inside_write", pause_inside_write, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BOOLEAN"), side_effects=True
+                    "pause_inside_write",
+                    pause_inside_write,
+                    [duckdb.sqltype("VARCHAR")],
+                    duckdb.sqltype("BOOLEAN"),
+                    side_effects=True,
                 )
                 yield connection
 
@@ -66,9 +69,8 @@ def materialize(warehouse_path: str, asset: str, day: str, ready_file: str, star
     # partitioned checks and backfill policies are Dagster beta/preview APIs, chosen knowingly
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-    from nba_features.defs.resources import WarehouseResource
     from nba_features.defs.phase4_assets import PHASE4_ASSETS
-
+    from nba_features.defs.resources import WarehouseResource
 
     selected = [a for a in PHASE4_ASSETS if a.key == dg.AssetKey(asset)]
     Path(ready_file).touch()

@@ -17,11 +17,10 @@ import pytest
 
 from nba_features.contracts import contract
 from nba_features.defs.phase4_assets import PHASE4_ASSETS
-from nba_features.phase4.registry import RUN_ORDER
-from nba_features.phase4.spec import RunInfo, compute_partitions
-from nba_features.warehouse import DuckDBWarehouse, Warehouse
 from nba_features.defs.resources import WarehouseResource
-
+from nba_features.phase4.spec import RunInfo, compute_partitions
+from nba_features.pipeline.registry import RUN_ORDER
+from nba_features.warehouse import DuckDBWarehouse, Warehouse
 
 D1, D2 = dt.date(2024, 1, 17), dt.date(2024, 1, 18)
 DATES = [D1, D2]

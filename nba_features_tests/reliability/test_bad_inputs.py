@@ -22,13 +22,12 @@ from nba_features.phase4 import (
     team_defense_zone_analysis,
 )
 from nba_features.phase4.ml_features.vegas import pre_tip_odds
-from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.phase4.spec import compute_partitions
 from nba_features.phase4.validation import InputContractError, InputTableMissingError
+from nba_features.pipeline.registry import PHASE4_TABLES, RUN_ORDER
+from nba_features.quality.events import EVENTS_TABLE
 from nba_features.quality.scorer import DEFAULT_TAGS
 from nba_features.warehouse import DuckDBWarehouse
-
-from nba_features.quality.events import EVENTS_TABLE
 from nba_features_tests.reliability.conftest import D1, D2, RUN, SCHEDULED, materialize, rows_of, step_failures
 
 PGS = "nba_analytics.player_game_summary"
@@ -55,9 +54,7 @@ PLAYED_ROW = f"""
      ORDER BY player_lookup LIMIT 1)
 """
 ONE_TEAM_GAME = f"(SELECT game_date, team_abbr FROM {TOGS} WHERE game_date = DATE '{BAD_DAY}' ORDER BY team_abbr LIMIT 1)"
-ONE_DEFENSE_GAME = (
-    f"(SELECT game_date, defending_team_abbr FROM {TDGS} WHERE game_date = DATE '{BAD_DAY}' ORDER BY 2 LIMIT 1)"
-)
+ONE_DEFENSE_GAME = f"(SELECT game_date, defending_team_abbr FROM {TDGS} WHERE game_date = DATE '{BAD_DAY}' ORDER BY 2 LIMIT 1)"
 
 
 def refusal(warehouse: DuckDBWarehouse, asset: str, dates: tuple[dt.date, ...] = (D1,)) -> str:
@@ -300,7 +297,9 @@ READERS = {
 def test_a_missing_input_table_is_named_before_anything_is_written(league, table):
     league.execute_native(f"DROP TABLE {table}")
     for asset in READERS[table]:
-        with pytest.raises(InputTableMissingError, match=rf"^{re.escape(table)}: input table does not exist \(extract '\w+' of {asset}\)"):
+        with pytest.raises(
+            InputTableMissingError, match=rf"^{re.escape(table)}: input table does not exist \(extract '\w+' of {asset}\)"
+        ):
             compute_partitions(PHASE4_TABLES[asset], league, [D1], RUN)
 
 

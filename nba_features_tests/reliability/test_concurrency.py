@@ -32,15 +32,29 @@ def run_together(warehouse_path: Path, directory: Path, *days: str) -> list[dict
     ready_files = [directory / f"ready_{n}" for n in range(len(days))]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "nba_features_tests.reliability._processes", "materialize", str(warehouse_path), ASSET, day,
-             str(ready), str(start_file)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "nba_features_tests.reliability._processes",
+                "materialize",
+                str(warehouse_path),
+                ASSET,
+                day,
+                str(ready),
+                str(start_file),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for day, ready in zip(days, ready_files)
     ]
     deadline = time.monotonic() + 120
     while not all(ready.exists() for ready in ready_files):
-        assert time.monotonic() < deadline and all(p.poll() is None for p in processes), [p.stderr.read() for p in processes if p.poll() is not None]
+        assert time.monotonic() < deadline and all(p.poll() is None for p in processes), [
+            p.stderr.read() for p in processes if p.poll() is not None
+        ]
         time.sleep(0.02)
     start_file.touch()
     reports = []

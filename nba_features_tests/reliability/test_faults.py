@@ -19,7 +19,6 @@ from google.api_core import exceptions as api_exceptions
 import nba_features.warehouse.base as base
 from nba_features.contracts import ContractError
 from nba_features.warehouse import DuckDBWarehouse, TransientWarehouseError
-
 from nba_features.warehouse.bigquery_warehouse import BigQueryError, BigQueryWarehouse
 from nba_features_tests.reliability.conftest import D1, D2, materialize, rows_of, step_failures
 

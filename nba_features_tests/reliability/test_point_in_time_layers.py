@@ -19,11 +19,10 @@ import pandas as pd
 import pytest
 
 from nba_features.contracts import contract
-from nba_features.phase4.registry import RUN_ORDER
-from nba_features.phase4.spec import compute_partitions, extract_inputs
-from nba_features.warehouse import DuckDBWarehouse
 from nba_features.demo.demo_league import generate_prediction_accuracy
-
+from nba_features.phase4.spec import compute_partitions, extract_inputs
+from nba_features.pipeline.registry import RUN_ORDER
+from nba_features.warehouse import DuckDBWarehouse
 from nba_features_tests.reliability.conftest import D1, D2, RUN
 
 PGS = "nba_analytics.player_game_summary"
@@ -40,15 +39,16 @@ FUTURE = dt.date(2030, 1, 5)  # a copy of D2's outcome rows is dated here
 FAR_END = dt.date(2030, 12, 31)
 RUN_CLOCK_COLUMNS = ["feature_generation_time_ms"]  # stamped by the run's own clock
 
-OUTCOME_EXTRACTS = [(table, extract) for table in RUN_ORDER for extract in table.extracts if extract.source_table in OUTCOME_CHANGES]
+OUTCOME_EXTRACTS = [
+    (table, extract) for table in RUN_ORDER for extract in table.extracts if extract.source_table in OUTCOME_CHANGES
+]
 
 
 def with_graded_predictions(league: DuckDBWarehouse) -> DuckDBWarehouse:
     """The league with prediction_accuracy loaded (the demo generator's graded lines), so its extract has rows."""
     window = {"first": dt.date(2023, 10, 1), "last": D2}
     tables = {
-        table: league.query(f"SELECT * FROM {table} WHERE game_date BETWEEN @first AND @last", window)
-        for table in (UPCG, PGS)
+        table: league.query(f"SELECT * FROM {table} WHERE game_date BETWEEN @first AND @last", window) for table in (UPCG, PGS)
     }
     league.append(ACCURACY, generate_prediction_accuracy(tables))
     return league
@@ -58,7 +58,9 @@ def change_outcomes_from(league: DuckDBWarehouse, day: dt.date) -> None:
     """Rewrite every outcome row dated `day` or later and add a future copy of D2's rows."""
     for table, change in OUTCOME_CHANGES.items():
         league.execute_native(f"UPDATE {table} SET {change} WHERE game_date >= ?", [day])
-        league.execute_native(f"INSERT INTO {table} SELECT * REPLACE (DATE '{FUTURE}' AS game_date) FROM {table} WHERE game_date = ?", [D2])
+        league.execute_native(
+            f"INSERT INTO {table} SELECT * REPLACE (DATE '{FUTURE}' AS game_date) FROM {table} WHERE game_date = ?", [D2]
+        )
         assert league.execute_native(f"SELECT COUNT(*) AS n FROM {table} WHERE game_date >= ?", [day])["n"].iloc[0] > 0, table
 
 
@@ -112,9 +114,7 @@ def test_the_schedule_saying_whether_games_dated_d_or_later_are_final_does_not_c
     """The schedule is read for D itself, but its game_status of D's games (and later) is an outcome: the
     morning run (games scheduled) and a rerun after the games (final) give the same rows for D."""
     after_the_games = compute_partitions(table, league, [D1], RUN)
-    league.execute_native(
-        f"UPDATE {SCHEDULE} SET game_status = 1, game_status_text = 'Scheduled' WHERE game_date >= ?", [D1]
-    )
+    league.execute_native(f"UPDATE {SCHEDULE} SET game_status = 1, game_status_text = 'Scheduled' WHERE game_date >= ?", [D1])
     morning = compute_partitions(table, league, [D1], RUN)
     assert len(morning) > 0
     columns = [c for c in morning.columns if c not in RUN_CLOCK_COLUMNS]

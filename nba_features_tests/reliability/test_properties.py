@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 
 from nba_features.contracts import contract
 from nba_features.contracts.features import FEATURE_COUNT, FEATURE_NAMES, FEATURES
-from nba_features.phase4.registry import RUN_ORDER
 from nba_features.phase4.spec import compute_partitions
+from nba_features.pipeline.registry import RUN_ORDER
 from nba_features.quality.expected_rows import VALUE_RANGES
 from nba_features.quality.scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features_tests.reliability.conftest import D1, D2, RUN
 
 PERCENT = st.integers(min_value=0, max_value=60)
@@ -84,7 +83,9 @@ def check_invariants(asset: str, table: str, frame: pd.DataFrame) -> None:
     assert not frame.duplicated(list(spec.primary_key)).any(), f"{table}: primary key not unique"
     for column, (low, high) in VALUE_RANGES_ALWAYS[asset].items():
         values = pd.to_numeric(frame[column], errors="coerce").dropna()
-        assert values.between(low, high).all(), f"{table}.{column} outside [{low}, {high}]: {values[~values.between(low, high)].head().tolist()}"
+        assert values.between(low, high).all(), (
+            f"{table}.{column} outside [{low}, {high}]: {values[~values.between(low, high)].head().tolist()}"
+        )
     for column in [c for c in frame.columns if c.endswith("completeness_pct") or c == "completeness_percentage"]:
         assert pd.to_numeric(frame[column]).dropna().between(0, 100).all(), f"{table}.{column}"
 

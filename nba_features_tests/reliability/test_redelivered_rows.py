@@ -17,9 +17,8 @@ import re
 import pandas as pd
 import pytest
 
-from nba_features.phase4.registry import PHASE4_TABLES, RUN_ORDER
+from nba_features.pipeline.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features_tests.reliability.conftest import D1, materialize, rows_of, step_failures
 
 PGS = "nba_analytics.player_game_summary"
@@ -62,9 +61,9 @@ def redeliver_one_row(league: DuckDBWarehouse, case: Redelivery) -> pd.Series:
     """Insert a second copy of the first row of `case.day` (by key) with a new processed_at and data_hash;
     returns the original row."""
     last = case.key[-1]
-    original = league.execute_native(
-        f"SELECT * FROM {case.table} WHERE game_date = ? ORDER BY {last} LIMIT 1", [case.day]
-    ).iloc[0]
+    original = league.execute_native(f"SELECT * FROM {case.table} WHERE game_date = ? ORDER BY {last} LIMIT 1", [case.day]).iloc[
+        0
+    ]
     league.execute_native(
         f"INSERT INTO {case.table} SELECT * REPLACE ({REDELIVERED_AT} AS processed_at, "
         f"substr(md5(coalesce(data_hash, '') || 'redelivered'), 1, 16) AS data_hash) "
@@ -101,4 +100,6 @@ def test_a_redelivered_row_with_new_audit_columns_is_refused_by_every_reader_and
             rf"on column {column}; first on game_date={case.day} \({column}={re.escape(repr(original[column]))}\)"
         )
         assert re.search(expected, failure), (asset, failure)
-        pd.testing.assert_frame_equal(rows_of(league, PHASE4_TABLES[asset].table, [D1]), before[asset], check_exact=True, obj=asset)
+        pd.testing.assert_frame_equal(
+            rows_of(league, PHASE4_TABLES[asset].table, [D1]), before[asset], check_exact=True, obj=asset
+        )

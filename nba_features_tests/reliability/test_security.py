@@ -14,9 +14,8 @@ import pytest
 
 from nba_features.contracts import load_contracts
 from nba_features.defs.phase4_assets import PHASE4_ASSETS
-from nba_features.quality.events import EVENTS_TABLE
 from nba_features.defs.resources import WarehouseResource
-
+from nba_features.quality.events import EVENTS_TABLE
 from nba_features.warehouse.sql import validate_identifier
 from nba_features_tests.reliability.conftest import D1
 
@@ -70,7 +69,11 @@ def sql_interpolations() -> list[tuple[str, int, str, ast.expr]]:
             if isinstance(node, ast.JoinedStr):
                 text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
                 if SQL_TEXT.search(text):
-                    found += [(module, node.lineno, ast.unparse(v.value), v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
+                    found += [
+                        (module, node.lineno, ast.unparse(v.value), v.value)
+                        for v in node.values
+                        if isinstance(v, ast.FormattedValue)
+                    ]
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
                 assert not SQL_TEXT.search(str(node.left.value)), f"{module}:{node.lineno}: %-formatted SQL"
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":

@@ -39,12 +39,11 @@ from sqlglot import exp
 
 from nba_features.contracts import contract, load_contracts
 from nba_features.defs.phase4_assets import PHASE4_ASSETS
-from nba_features.phase4.registry import RUN_ORDER
-from nba_features.quality.events import EVENTS_TABLE
-from nba_features.warehouse import Warehouse
 from nba_features.defs.resources import WarehouseResource
 from nba_features.demo.demo_league import generate_league, generate_prediction_accuracy
-
+from nba_features.pipeline.registry import RUN_ORDER
+from nba_features.quality.events import EVENTS_TABLE
+from nba_features.warehouse import Warehouse
 from nba_features_tests.bigquery_emulator import EmulatorEndpoint
 
 pytestmark = [
@@ -252,8 +251,11 @@ def differences(
     if not duck_keys.equals(bq_keys):
         only_duck = duck_keys.merge(bq_keys, how="left", indicator=True).query("_merge == 'left_only'").head(3)
         only_bq = bq_keys.merge(duck_keys, how="left", indicator=True).query("_merge == 'left_only'").head(3)
-        return [*found, f"{len(duck)} vs {len(bq)} rows; only in DuckDB {only_duck[key].values.tolist()}, "
-                        f"only in BigQuery {only_bq[key].values.tolist()}"]
+        return [
+            *found,
+            f"{len(duck)} vs {len(bq)} rows; only in DuckDB {only_duck[key].values.tolist()}, "
+            f"only in BigQuery {only_bq[key].values.tolist()}",
+        ]
     for name in duck.columns:
         if name in skip:
             continue
@@ -270,7 +272,9 @@ def differences(
             row = int(np.flatnonzero(bad.to_numpy())[0])
             where = ", ".join(f"{k}={duck_keys[k].iloc[row]}" for k in key)
             found.append(
-                f"{name}: {int(bad.sum())} row(s) differ, e.g. at {where}: {left.iloc[row]!r} (DuckDB) vs {right.iloc[row]!r} (BigQuery)"[:600]
+                f"{name}: {int(bad.sum())} row(s) differ, e.g. at {where}: {left.iloc[row]!r} (DuckDB) vs {right.iloc[row]!r} (BigQuery)"[
+                    :600
+                ]
             )
     return found
 
@@ -320,7 +324,9 @@ def test_every_row_is_the_same_in_both_warehouses(duckdb_run, bigquery_run, tabl
     # The games of the two match days give rows; the day without games gives none in any table.
     written_dates = set(duck[contract(table).partition_column].dt.date)
     assert written_dates <= {DATES[0], DATES[2]} and DATES[0] in written_dates, f"{table}: rows for {sorted(written_dates)}"
-    found = differences(duck, bq, list(contract(table).primary_key), duckdb_run.run_times, bigquery_run.run_times, UNCOMPARED_COLUMNS)
+    found = differences(
+        duck, bq, list(contract(table).primary_key), duckdb_run.run_times, bigquery_run.run_times, UNCOMPARED_COLUMNS
+    )
     assert found == [], f"{table} differs between DuckDB and BigQuery:\n" + "\n".join(found)
 
 
@@ -375,10 +381,12 @@ def comparison_key(frame: pd.DataFrame) -> list[str]:
 def test_every_query_of_the_runs_returns_the_same_frame(duckdb_run, bigquery_run):
     duck_queries = [(sql, params) for sql, params, _ in duckdb_run.queries]
     bq_queries = [(sql, params) for sql, params, _ in bigquery_run.queries]
-    first_difference = next((i for i, (d, b) in enumerate(zip(duck_queries, bq_queries)) if d != b), min(len(duck_queries), len(bq_queries)))
+    first_difference = next(
+        (i for i, (d, b) in enumerate(zip(duck_queries, bq_queries)) if d != b), min(len(duck_queries), len(bq_queries))
+    )
     assert duck_queries == bq_queries, (
         f"the runs made different queries ({len(duck_queries)} on DuckDB, {len(bq_queries)} on BigQuery), from query "
-        f"{first_difference}: {duck_queries[first_difference:first_difference + 1]} vs {bq_queries[first_difference:first_difference + 1]}"
+        f"{first_difference}: {duck_queries[first_difference : first_difference + 1]} vs {bq_queries[first_difference : first_difference + 1]}"
     )
     # The five assets' extracts, lineage counts and check queries.
     assert len(duck_queries) > 30
@@ -402,7 +410,7 @@ def parameter_types(job_config: bigquery.QueryJobConfig | None) -> dict[str, str
 
 
 def contract_of(node: exp.Table, prefix: str):
-    dataset = node.db[len(prefix):] if node.db.startswith(prefix) else None
+    dataset = node.db[len(prefix) :] if node.db.startswith(prefix) else None
     return load_contracts().get(f"{dataset}.{node.name}")
 
 

@@ -20,9 +20,8 @@ from sqlglot import exp
 
 import nba_features.warehouse.base as base
 from nba_features.contracts import ContractError, TableContract, parse_ddl
-from nba_features.warehouse import TransientWarehouseError
 from nba_features.defs.resources import WarehouseResource
-
+from nba_features.warehouse import TransientWarehouseError
 from nba_features.warehouse.bigquery_warehouse import (
     BigQueryClientResource,
     BigQueryError,
@@ -184,7 +183,9 @@ def partition_filter_types(sql: str, job_config: bigquery.QueryJobConfig, partit
     """Types of the query parameters the statement compares its partition column with."""
     types = parameter_types(job_config)
     found = []
-    for predicate in sqlglot.parse_one(sql, read="bigquery").find_all(exp.In, exp.EQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between):
+    for predicate in sqlglot.parse_one(sql, read="bigquery").find_all(
+        exp.In, exp.EQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between
+    ):
         if any(column.name == partition_column for column in predicate.find_all(exp.Column)):
             found.extend(types[parameter.name] for parameter in predicate.find_all(exp.Parameter))
     return found
@@ -195,7 +196,9 @@ def partition_filter_types(sql: str, job_config: bigquery.QueryJobConfig, partit
 def test_tables_are_created_from_their_contracts(bigquery_warehouse, contracts, monkeypatch):
     created = []
     original = bigquery_warehouse.client.create_table
-    monkeypatch.setattr(bigquery_warehouse.client, "create_table", lambda table, **kw: created.append(table) or original(table, **kw))
+    monkeypatch.setattr(
+        bigquery_warehouse.client, "create_table", lambda table, **kw: created.append(table) or original(table, **kw)
+    )
 
     assert not bigquery_warehouse.schema_diff(PLAYER_DAILY).exists
     assert bigquery_warehouse.apply_schemas([PLAYER_DAILY, EVENTS]) == [f"created {PLAYER_DAILY}", f"created {EVENTS}"]
@@ -207,7 +210,9 @@ def test_tables_are_created_from_their_contracts(bigquery_warehouse, contracts, 
         "created_at": "TIMESTAMP",
     }
 
-    live = bigquery_warehouse.client.get_table(f"{bigquery_warehouse.project}.{bigquery_warehouse.dataset_prefix}nba_precompute.bq_test_player_daily")
+    live = bigquery_warehouse.client.get_table(
+        f"{bigquery_warehouse.project}.{bigquery_warehouse.dataset_prefix}nba_precompute.bq_test_player_daily"
+    )
     assert live.time_partitioning.field == "game_date" and live.time_partitioning.type_ == "DAY"
     assert live.clustering_fields == ["player_lookup", "team_abbr"]
     assert live.description == "per player per date"
@@ -395,7 +400,9 @@ def test_a_failure_inside_the_replace_statement_leaves_the_old_rows(warehouse, m
 
     monkeypatch.setattr(warehouse, "merge_sql", failing_merge_sql)
     with pytest.raises(BigQueryError, match="simulated failure after the delete"):
-        warehouse.replace_partitions(PLAYER_DAILY, JAN[:2], pd.concat([player_rows(d, {"curry": 1.0, "james": 2.0}) for d in JAN[:2]]))
+        warehouse.replace_partitions(
+            PLAYER_DAILY, JAN[:2], pd.concat([player_rows(d, {"curry": 1.0, "james": 2.0}) for d in JAN[:2]])
+        )
     assert read_points(warehouse) == SEEDED
     assert staging_tables(warehouse) == []
 
@@ -419,7 +426,9 @@ def test_a_replace_retried_after_lost_responses_writes_each_row_once(warehouse, 
 
         return wrapped
 
-    monkeypatch.setattr(warehouse.client, "load_table_from_dataframe", succeed_then_lose_response(warehouse.client.load_table_from_dataframe))
+    monkeypatch.setattr(
+        warehouse.client, "load_table_from_dataframe", succeed_then_lose_response(warehouse.client.load_table_from_dataframe)
+    )
     monkeypatch.setattr(warehouse.client, "query", succeed_then_lose_response(warehouse.client.query))
     result = warehouse.replace_partitions(PLAYER_DAILY, [JAN[0]], player_rows(JAN[0], {"curry": 50.0, "james": 51.0}))
 
@@ -511,9 +520,20 @@ def test_table_names_are_qualified_with_project_and_prefix():
 
 
 def test_query_parameters_are_typed():
-    parameters = {p.name: p for p in query_parameters(
-        {"day": dt.date(2024, 1, 10), "days": JAN, "n": np.int64(3), "x": 0.5, "ok": True, "teams": ("BOS", "LAL"), "at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)}
-    )}
+    parameters = {
+        p.name: p
+        for p in query_parameters(
+            {
+                "day": dt.date(2024, 1, 10),
+                "days": JAN,
+                "n": np.int64(3),
+                "x": 0.5,
+                "ok": True,
+                "teams": ("BOS", "LAL"),
+                "at": dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+            }
+        )
+    }
     assert (parameters["day"].type_, parameters["day"].value) == ("DATE", dt.date(2024, 1, 10))
     assert (parameters["days"].array_type, parameters["days"].values) == ("DATE", JAN)
     assert (parameters["n"].type_, type(parameters["n"].value)) == ("INT64", int)
@@ -526,7 +546,9 @@ def test_query_parameters_are_typed():
 @pytest.mark.bigquery
 def test_datetime_for_a_date_parameter_is_refused(warehouse, recorded_jobs):
     with pytest.raises(TypeError, match="pass a datetime.date"):
-        warehouse.query("SELECT 1 AS x FROM nba_precompute.bq_test_player_daily WHERE game_date = @d", {"d": dt.datetime(2024, 1, 10)})
+        warehouse.query(
+            "SELECT 1 AS x FROM nba_precompute.bq_test_player_daily WHERE game_date = @d", {"d": dt.datetime(2024, 1, 10)}
+        )
     assert recorded_jobs == []
 
 
@@ -603,7 +625,9 @@ def test_transient_failures_are_retried_and_data_errors_are_not():
 # --- the client and the Dagster resource -----------------------------------------------------
 @pytest.mark.bigquery
 def test_the_dagster_resource_reaches_the_emulator_through_its_endpoint(bigquery_emulator, contracts):
-    resource = BigQueryClientResource(project=bigquery_emulator.project, location="US", api_endpoint=bigquery_emulator.api_endpoint)
+    resource = BigQueryClientResource(
+        project=bigquery_emulator.project, location="US", api_endpoint=bigquery_emulator.api_endpoint
+    )
     with resource.get_client() as client:
         assert isinstance(client._credentials, AnonymousCredentials)
         assert client._connection.API_BASE_URL == bigquery_emulator.api_endpoint

@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 from nba_features.warehouse import DuckDBWarehouse, Warehouse
-
 from nba_features.warehouse.sql import to_duckdb
 
 SUNDAY = dt.date(2024, 1, 14)
@@ -35,7 +34,14 @@ CASES = {
     "date arithmetic returns DATE": Case(
         "SELECT DATE_SUB(@d, INTERVAL 3 DAY) AS earlier, DATE_ADD(@d, INTERVAL 1 MONTH) AS later, "
         "[DATE_SUB(@d, INTERVAL 1 DAY)] AS days, DATE_DIFF(@d, DATE '2024-01-01', DAY) AS elapsed",
-        [{"earlier": pd.Timestamp("2024-01-11"), "later": pd.Timestamp("2024-02-14"), "days": [dt.date(2024, 1, 13)], "elapsed": 13}],
+        [
+            {
+                "earlier": pd.Timestamp("2024-01-11"),
+                "later": pd.Timestamp("2024-02-14"),
+                "days": [dt.date(2024, 1, 13)],
+                "elapsed": 13,
+            }
+        ],
         {"earlier": "datetime64[ns]", "later": "datetime64[ns]", "elapsed": "int64"},
         {"d": SUNDAY},
     ),
@@ -60,7 +66,11 @@ CASES = {
     "NULLs sort first ascending, last descending": Case(
         "SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS ascending, ROW_NUMBER() OVER (ORDER BY x DESC) AS descending "
         "FROM UNNEST([3, NULL, 1]) AS x ORDER BY x",
-        [{"x": None, "ascending": 1, "descending": 3}, {"x": 1, "ascending": 2, "descending": 2}, {"x": 3, "ascending": 3, "descending": 1}],
+        [
+            {"x": None, "ascending": 1, "descending": 3},
+            {"x": 1, "ascending": 2, "descending": 2},
+            {"x": 3, "ascending": 3, "descending": 1},
+        ],
         {"x": "Int64", "ascending": "int64", "descending": "int64"},
     ),
     "GREATEST, LEAST and CONCAT of a NULL are NULL": Case(
@@ -85,7 +95,7 @@ CASES = {
     ),
     "nested DATE and TIMESTAMP values": Case(
         "SELECT STRUCT(@d AS day, [@d] AS days, TIMESTAMP '2024-01-14 10:00:00+00' AS at) AS detail",
-        [{"detail": {"day": SUNDAY, "days": [SUNDAY], "at": dt.datetime(2024, 1, 14, 10, tzinfo=dt.timezone.utc)}}],
+        [{"detail": {"day": SUNDAY, "days": [SUNDAY], "at": dt.datetime(2024, 1, 14, 10, tzinfo=dt.UTC)}}],
         {},
         {"d": SUNDAY},
     ),

@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 from nba_features.warehouse import Warehouse
-
 from nba_features_tests.quality.contract_rows import contract_frame, contract_row
 
 TABLE = "nba_precompute.player_daily_cache"  # a Phase 4 output, written by replace_partitions in production
@@ -69,7 +68,9 @@ def stored_rows(warehouse: Warehouse) -> list[tuple[dt.date, str, float, pd.Time
 
 
 def seeded_rows() -> list[tuple[dt.date, str, float]]:
-    return [(day, player, float(day.day * 100 + i)) for day, players in SEEDED_PLAYERS.items() for i, player in enumerate(players)]
+    return [
+        (day, player, float(day.day * 100 + i)) for day, players in SEEDED_PLAYERS.items() for i, player in enumerate(players)
+    ]
 
 
 def test_a_multi_date_replace_of_non_adjacent_dates_replaces_exactly_those_dates(any_warehouse):

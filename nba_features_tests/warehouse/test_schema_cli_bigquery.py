@@ -119,7 +119,14 @@ def test_schema_apply_adds_the_columns_a_live_table_lacks(production_env, capsys
     assert cli(capsys, "schema", "check")[0] == 0
 
     # The row written before the migration is still there; the migrated table takes contract-checked writes.
-    new_game = {**game, "game_id": "20231223_NYK_MIA", "home_team_tricode": "MIA", "away_team_tricode": "NYK", "home_team_score": 110, "away_team_score": 104}
+    new_game = {
+        **game,
+        "game_id": "20231223_NYK_MIA",
+        "home_team_tricode": "MIA",
+        "away_team_tricode": "NYK",
+        "home_team_score": 110,
+        "away_team_score": 104,
+    }
     frame = pd.DataFrame([{**game, "home_team_score": None, "away_team_score": None}, new_game])
     warehouse.replace_partitions(SCHEDULE, [dt.date(2023, 12, 23)], frame[contract(SCHEDULE).column_names])
     scores = warehouse.query(

@@ -23,7 +23,12 @@ def test_parse_ddl_reads_columns_keys_and_options():
     assert table.full_name == "ds.example"
     assert table.column_names == ["game_date", "player_lookup", "points", "tags", "completeness", "created_at"]
     assert [c.bq_type for c in table.columns] == [
-        "DATE", "STRING", "FLOAT64", "ARRAY<STRING>", "STRUCT<games_found INT64, dates ARRAY<DATE>>", "TIMESTAMP",
+        "DATE",
+        "STRING",
+        "FLOAT64",
+        "ARRAY<STRING>",
+        "STRUCT<games_found INT64, dates ARRAY<DATE>>",
+        "TIMESTAMP",
     ]
     assert table.column("game_date").nullable is False
     assert table.column("points").nullable is True

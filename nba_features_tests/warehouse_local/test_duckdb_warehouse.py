@@ -5,7 +5,6 @@ import pytest
 
 from nba_features.contracts import ContractError, load_contracts
 from nba_features.warehouse import DuckDBWarehouse
-
 from nba_features.warehouse.sql import to_duckdb
 
 D1, D2, D3 = dt.date(2024, 1, 10), dt.date(2024, 1, 11), dt.date(2024, 1, 12)
@@ -14,11 +13,25 @@ D1, D2, D3 = dt.date(2024, 1, 10), dt.date(2024, 1, 11), dt.date(2024, 1, 12)
 def _event(day: dt.date, n: int) -> dict:
     now = pd.Timestamp("2024-01-13 12:00", tz="UTC")
     return {
-        "event_id": f"e{day}{n}", "event_timestamp": now, "event_type": "QUALITY_ISSUE_DETECTED", "severity": "WARNING",
-        "table_name": "t", "game_date": pd.Timestamp(day), "metric_name": "m", "metric_value": float(n),
-        "threshold_breached": "warning", "description": "d", "details_json": "{}", "resolution_status": "PENDING",
-        "backfill_queue_id": None, "triggered_by": "validation", "related_event_id": None, "duration_seconds": None,
-        "processor_name": "p", "session_id": None, "created_at": now,
+        "event_id": f"e{day}{n}",
+        "event_timestamp": now,
+        "event_type": "QUALITY_ISSUE_DETECTED",
+        "severity": "WARNING",
+        "table_name": "t",
+        "game_date": pd.Timestamp(day),
+        "metric_name": "m",
+        "metric_value": float(n),
+        "threshold_breached": "warning",
+        "description": "d",
+        "details_json": "{}",
+        "resolution_status": "PENDING",
+        "backfill_queue_id": None,
+        "triggered_by": "validation",
+        "related_event_id": None,
+        "duration_seconds": None,
+        "processor_name": "p",
+        "session_id": None,
+        "created_at": now,
     }
 
 
@@ -69,7 +82,9 @@ def test_query_translates_bigquery_sql_with_parameters(warehouse):
 
 
 def test_translation_of_the_dialect_features_the_project_uses():
-    sql = to_duckdb("SELECT DATE_SUB(@d, INTERVAL 30 DAY) AS s, SAFE_DIVIDE(a, b) AS r FROM t WHERE x IN UNNEST(@xs) QUALIFY ROW_NUMBER() OVER (PARTITION BY p ORDER BY d DESC) <= 10")
+    sql = to_duckdb(
+        "SELECT DATE_SUB(@d, INTERVAL 30 DAY) AS s, SAFE_DIVIDE(a, b) AS r FROM t WHERE x IN UNNEST(@xs) QUALIFY ROW_NUMBER() OVER (PARTITION BY p ORDER BY d DESC) <= 10"
+    )
     assert "$d - INTERVAL '30' DAY" in sql
     assert "IN (SELECT UNNEST($xs))" in sql
     assert "QUALIFY" in sql and "CASE WHEN b <> 0" in sql
@@ -96,7 +111,9 @@ def test_replace_partitions_is_atomic_and_leaves_other_dates(tmp_path):
         )
 
         def frame(day, teams, n):
-            return pd.DataFrame({"game_date": [pd.Timestamp(day)] * len(teams), "team": teams, "n": [n] * len(teams), "tags": [[n]] * len(teams)})
+            return pd.DataFrame(
+                {"game_date": [pd.Timestamp(day)] * len(teams), "team": teams, "n": [n] * len(teams), "tags": [[n]] * len(teams)}
+            )
 
         warehouse.replace_partitions(probe.full_name, [D1, D2], pd.concat([frame(D1, ["BOS", "LAL"], 1), frame(D2, ["BOS"], 1)]))
         result = warehouse.replace_partitions(probe.full_name, [D1], frame(D1, ["BOS"], 2))
@@ -130,20 +147,24 @@ def test_locked_file_is_retried_then_fails_cleanly(tmp_path, monkeypatch):
     import sys
     import textwrap
 
-    from nba_features.warehouse import TransientWarehouseError
-
     import nba_features.warehouse.base as base
+    from nba_features.warehouse import TransientWarehouseError
 
     path = tmp_path / "locked.duckdb"
     DuckDBWarehouse(path).apply_schemas(["nba_orchestration.data_quality_events"])
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             c = duckdb.connect({str(path)!r})
             print('locked', flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

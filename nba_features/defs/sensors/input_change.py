@@ -1,17 +1,17 @@
 """`phase4_input_change_sensor` (every 5 minutes)
-    Detects changes from the data itself. Each tick runs one bounded fingerprint query per source
-    table over [today - 400 days, today + 7 days] (`fingerprints.py`) and compares the per-date
-    fingerprints with those kept in the cursor, so any number of dates changed between two ticks are
-    all seen. For each changed date X of table T, the partitions D whose extracts read T on X are
-    rerun, bounded by each asset's declared lookback (`lookbacks.py`, the table in the README), with
-    every Phase 4 asset downstream of an affected asset, for D that exist (<= today's partition) and
-    have scheduled games (or lost their last game, so the stale partition is cleared). One RunRequest
-    per date, run key from (date, evaluation sequence, the changed fingerprints): a replayed tick does
-    not duplicate runs, a table changing back and forth is never deduplicated away. New fingerprints
-    are recorded as AssetObservations of the source assets (every table at the baseline, then the
-    tables that changed). The first tick records a baseline and requests nothing; changes older than
-    the window need a backfill. A Phase 3 reprocess of a whole season asks for one run per affected
-    date, which the run queue and the warehouse pool work through; a backfill (range runs) is faster.
+Detects changes from the data itself. Each tick runs one bounded fingerprint query per source
+table over [today - 400 days, today + 7 days] (`fingerprints.py`) and compares the per-date
+fingerprints with those kept in the cursor, so any number of dates changed between two ticks are
+all seen. For each changed date X of table T, the partitions D whose extracts read T on X are
+rerun, bounded by each asset's declared lookback (`lookbacks.py`, the table in the README), with
+every Phase 4 asset downstream of an affected asset, for D that exist (<= today's partition) and
+have scheduled games (or lost their last game, so the stale partition is cleared). One RunRequest
+per date, run key from (date, evaluation sequence, the changed fingerprints): a replayed tick does
+not duplicate runs, a table changing back and forth is never deduplicated away. New fingerprints
+are recorded as AssetObservations of the source assets (every table at the baseline, then the
+tables that changed). The first tick records a baseline and requests nothing; changes older than
+the window need a backfill. A Phase 3 reprocess of a whole season asks for one run per affected
+date, which the run queue and the warehouse pool work through; a backfill (range runs) is faster.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from nba_features.defs.jobs import phase4_job
 from nba_features.defs.resources import WarehouseResource
 from nba_features.lib.run_tags import TRIGGER_TAG
 from nba_features.partitions import game_dates, parse_date
-from nba_features.phase4.registry import RUN_ORDER
 from nba_features.phase4.seasons import SCHEDULE_TABLE
+from nba_features.pipeline.registry import RUN_ORDER
 from nba_features.reruns.fingerprints import (
     DEFAULT_AHEAD_DAYS,
     DEFAULT_HISTORY_DAYS,
@@ -41,11 +41,8 @@ from nba_features.reruns.fingerprints import (
 from nba_features.reruns.lookbacks import RERUN_WINDOWS, affected_partitions
 from nba_features.warehouse import Warehouse
 
-
 # Tables that only optional extracts read (docs/RULES.md#feature-list): fingerprinted when they exist.
-OPTIONAL_SOURCES = frozenset(
-    e.source_table for t in RUN_ORDER for e in t.extracts if e.optional and e.source_table
-)
+OPTIONAL_SOURCES = frozenset(e.source_table for t in RUN_ORDER for e in t.extracts if e.optional and e.source_table)
 MAX_LISTED = 20
 
 
@@ -99,7 +96,9 @@ def plan_input_change_reruns(
         return InputChangePlan(current, {}, {}, baseline=True)
     changes = changed_dates(previous, current)
     if not changes:
-        return InputChangePlan(FingerprintState(current.window_start, current.window_end, current.tables, previous.sequence), {}, {}, False)
+        return InputChangePlan(
+            FingerprintState(current.window_start, current.window_end, current.tables, previous.sequence), {}, {}, False
+        )
     state = FingerprintState(current.window_start, current.window_end, current.tables, previous.sequence + 1)
     game_days = set(current.tables.get(SCHEDULE_TABLE, {})) | set(previous.tables.get(SCHEDULE_TABLE, {}))
     reruns = affected_partitions(
@@ -144,7 +143,8 @@ def input_change_result(plan: InputChangePlan) -> dg.SensorResult:
     cursor = plan.state.encode()
     if plan.baseline:
         return dg.SensorResult(
-            asset_events=_observations(plan), cursor=cursor,
+            asset_events=_observations(plan),
+            cursor=cursor,
             skip_reason=f"baseline: fingerprints recorded for {len(plan.state.tables)} input tables",
         )
     if not plan.changes:
@@ -164,7 +164,8 @@ def input_change_result(plan: InputChangePlan) -> dg.SensorResult:
     if not requests:
         summary = "; ".join(f"{t}: {_listed([d.isoformat() for d in c.dates])}" for t, c in sorted(plan.changes.items()))
         return dg.SensorResult(
-            asset_events=_observations(plan), cursor=cursor,
+            asset_events=_observations(plan),
+            cursor=cursor,
             skip_reason=f"inputs changed only where no existing game-date partition reads them ({summary})",
         )
     return dg.SensorResult(run_requests=requests, asset_events=_observations(plan), cursor=cursor)

@@ -1,6 +1,6 @@
 """`phase4_run_failure_sensor`: every failed run becomes a RUN_FAILED row (severity CRITICAL) of
-    nba_orchestration.data_quality_events: processor_name = the failed asset steps (or the job),
-    session_id = the run id, game_date = the run's partition (a range run names its range in details).
+nba_orchestration.data_quality_events: processor_name = the failed asset steps (or the job),
+session_id = the run id, game_date = the run's partition (a range run names its range in details).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from nba_features.defs.resources import WarehouseResource
 from nba_features.lib.run_outcome import step_failure
 from nba_features.lib.run_tags import BACKFILL_TAG, PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG, TRIGGER_TAG
 from nba_features.partitions import parse_date
-from nba_features.phase4.registry import PHASE4_TABLES
+from nba_features.pipeline.registry import PHASE4_TABLES
 from nba_features.quality.events import record_run_failure
-
 
 
 def run_failure_fields(

@@ -28,7 +28,7 @@ from nba_features.defs.jobs import phase4_job
 from nba_features.lib.dagster_internals import DagsterEventType, PartitionKeyFilter
 from nba_features.lib.run_tags import TRIGGER_TAG
 from nba_features.partitions import game_dates
-from nba_features.phase4.registry import RUN_ORDER, checks_for
+from nba_features.pipeline.registry import RUN_ORDER, checks_for
 from nba_features.reruns.lookbacks import ASSET_ORDER, DOWNSTREAM, with_downstream
 
 # --- retry after an upstream fix ---------------------------------------------------------------
@@ -130,7 +130,9 @@ def new_upstream_materializations(instance: dg.DagsterInstance, after: int, up_t
         while True:
             page = instance.fetch_materializations(
                 dg.AssetRecordsFilter(asset_key=dg.AssetKey(name), after_storage_id=after, before_storage_id=up_to + 1),
-                limit=MATERIALIZATION_PAGE, cursor=cursor, ascending=True,
+                limit=MATERIALIZATION_PAGE,
+                cursor=cursor,
+                ascending=True,
             )
             fixes += [
                 UpstreamFix(name, r.partition_key, r.storage_id, r.timestamp, r.run_id) for r in page.records if r.partition_key

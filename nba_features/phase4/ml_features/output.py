@@ -51,14 +51,20 @@ def range_check(r: pd.DataFrame, values: np.ndarray, is_default: np.ndarray) -> 
         low, high = f.valid_range
         frame = pd.DataFrame({"game_date": r["date"], f.name: values[:, index]})
         check_rule(
-            frame, UPSTREAM_TABLES.get(f.upstream_table, TABLE), "game_date", f.name, pd.Series(outside[:, index]),
+            frame,
+            UPSTREAM_TABLES.get(f.upstream_table, TABLE),
+            "game_date",
+            f.name,
+            pd.Series(outside[:, index]),
             f"{f.name} within [{low:g}, {high:g}] (critical feature range, the row cannot be written)",
         )
     warnings: list[list[str]] = [[] for _ in range(len(values))]
     for row, index in zip(*np.nonzero(outside)):
         if len(warnings[row]) < MAX_RANGE_WARNINGS:
             f = FEATURES[index]
-            warnings[row].append(f"range_warning:{f.name}={values[row, index]:g} outside [{f.valid_range[0]:g}, {f.valid_range[1]:g}]")
+            warnings[row].append(
+                f"range_warning:{f.name}={values[row, index]:g} outside [{f.valid_range[0]:g}, {f.valid_range[1]:g}]"
+            )
     return warnings
 
 
@@ -108,7 +114,9 @@ def _sources_json(codes: np.ndarray, patterns: list[list[str]]) -> list[str]:
     return [encoded[code] for code in codes.tolist()]
 
 
-def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: FeatureSet, run: RunInfo, started: float) -> pd.DataFrame:
+def assemble(
+    r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: FeatureSet, run: RunInfo, started: float
+) -> pd.DataFrame:
     """The output rows: `r` is the roster with its joined facts, `upstream_rows` the four Phase 4 extracts,
     `started` the perf_counter() reading at the start of the transform (feature_generation_time_ms)."""
     values = fs.value_matrix()
@@ -149,7 +157,13 @@ def assemble(r: pd.DataFrame, upstream_rows: Mapping[str, pd.DataFrame], fs: Fea
     found = r["games_found"].to_numpy(dtype=np.int64)
     expected = r["games_expected"].to_numpy(dtype=np.int64)
     out["historical_completeness"] = [
-        {"games_found": int(f), "games_expected": int(e), "is_complete": bool(f >= e), "is_bootstrap": bool(e < EXPECTED_GAMES_CAP), "contributing_game_dates": dates}
+        {
+            "games_found": int(f),
+            "games_expected": int(e),
+            "is_complete": bool(f >= e),
+            "is_bootstrap": bool(e < EXPECTED_GAMES_CAP),
+            "contributing_game_dates": dates,
+        }
         for f, e, dates in zip(found, expected, r["contributing_game_dates"])
     ]
     pct = np.where(expected > 0, np.minimum(100.0 * found / np.maximum(expected, 1), 100.0), 100.0)

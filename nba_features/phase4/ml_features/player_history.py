@@ -255,7 +255,9 @@ def rolling_stats(roster: pd.DataFrame, games: pd.DataFrame) -> pd.DataFrame:
     since = unbroken.astype(np.int64)
     for k in range(1, window.width):
         day = window.nth_newest(game_days, k)
-        unbroken &= window.present(k) & (window.nth_newest(team_codes, k) == current_team) & (later_day - day <= STRUCTURAL_GAP_DAYS)
+        unbroken &= (
+            window.present(k) & (window.nth_newest(team_codes, k) == current_team) & (later_day - day <= STRUCTURAL_GAP_DAYS)
+        )
         since += unbroken
         later_day = day
     out["games_since_structural_change"] = np.where(empty, np.nan, np.minimum(since, STRUCTURAL_CAP))

@@ -84,9 +84,7 @@ def vegas_lines(roster: pd.DataFrame, odds: pd.DataFrame, bettingpros: pd.DataFr
 
     has_odds = ~np.isnan(out["odds_line"].to_numpy())
     has_bp = ~np.isnan(out["bp_line"].to_numpy())
-    out["vegas_line_source"] = np.select(
-        [has_odds & has_bp, has_odds, has_bp], ["both", "odds_api", "bettingpros"], "none"
-    )
+    out["vegas_line_source"] = np.select([has_odds & has_bp, has_odds, has_bp], ["both", "odds_api", "bettingpros"], "none")
 
     odds_books = _latest_per_book(odds)
     odds_std = _lookup(_std_of_books(odds_books[~odds_books["book"].isin(STD_EXCLUDED_BOOKS)]), roster)
@@ -105,4 +103,3 @@ def vegas_lines(roster: pd.DataFrame, odds: pd.DataFrame, bettingpros: pd.DataFr
     previous = table.windows(roster["player_lookup"], day - LINE_DELTA_DAYS, day).nth_newest(table.floats("points_line"), 0)
     out["prop_line_delta"] = np.round(today - previous, 1)
     return out
-

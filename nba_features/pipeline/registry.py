@@ -39,4 +39,6 @@ def checks_for(table: Phase4Table) -> list[CheckDefinition]:
     if table.asset_name == FEATURE_STORE:
         checks += feature_store_checks()
     return checks
+
+
 PHASE4_ASSET_NAMES: tuple[str, ...] = tuple(t.asset_name for t in RUN_ORDER)
