@@ -28,7 +28,8 @@ import pandas as pd
 from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.phase4.spec import Phase4Table, RunInfo, extract_inputs
 from nba_features.pipeline.lineage import upstream_materialized
-from nba_features.pipeline.registry import PHASE4_TABLES
+from nba_features.pipeline.registry import FEATURE_STORE, PHASE4_TABLES, RUN_ORDER
+from nba_features.quality.daily_quality import record_daily_quality
 from nba_features.quality.events import EventChanges, record_outcomes
 from nba_features.quality.outcomes import CheckDefinition, CheckInputs, CheckOutcome
 from nba_features.quality.table_checks import schema_check_failure
@@ -162,6 +163,12 @@ def run_table(
         warehouse, outcomes, table=table.table, run_id=run_id, dates=dates,
         materialized=[d for d in dates if d not in red], now=processed_at,
     )  # fmt: skip
+    if table.asset_name == FEATURE_STORE:
+        # the dates' quality figures, next to the rows they describe (nba_orchestration.daily_quality)
+        upstream = [t for t in RUN_ORDER if t.asset_name in table.upstream_assets]
+        record_daily_quality(
+            warehouse, frame, dates, day_info, outcomes, blocking, table, upstream, computed_at=processed_at, run_id=run_id
+        )
     rows = frame.groupby(pd.to_datetime(frame[table.partition_column]).dt.date).size() if len(frame) else pd.Series(dtype="int64")
     shown = previews(frame, table.partition_column, dates)
     info = day_info.set_index(day_info["date"].dt.date)
