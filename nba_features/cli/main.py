@@ -27,8 +27,11 @@ def _date(value: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from nba_features.cli.compare import add_compare_parser
     from nba_features.cli.events import add_events_parser
+    from nba_features.cli.explain import add_explain_parser
     from nba_features.cli.report import add_report_parser
+    from nba_features.cli.validate import add_validate_parser
 
     parser = argparse.ArgumentParser(prog="nba-features", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_parser(commands)
     add_events_parser(commands)
+    add_compare_parser(commands)
+    add_validate_parser(commands)
+    add_explain_parser(commands)
     return parser
 
 
@@ -103,6 +109,18 @@ def run(args: argparse.Namespace) -> int:
         from nba_features.cli.events import run_events_command
 
         return run_events_command(args)
+    if args.command == "validate":
+        from nba_features.cli.validate import run_validate_command
+
+        return run_validate_command(args)
+    if args.command == "explain":
+        from nba_features.cli.explain import run_explain_command
+
+        return run_explain_command(args)
+    if args.command == "compare":
+        from nba_features.cli.compare import run_compare_command
+
+        return run_compare_command(args)
     raise CliError(f"unknown command {args.command}")
 
 
