@@ -70,6 +70,7 @@ from nba_features.contracts.features import FEATURE_NAMES
 from nba_features.phase4.ml_features import player_history, team_context
 from nba_features.phase4.ml_features.feature_set import FeatureSet
 from nba_features.phase4.ml_features.output import TABLE, assemble, conform
+from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS
 from nba_features.phase4.ml_features.upstream import COMPOSITE, UPSTREAM_ASSETS, UPSTREAMS, join_upstream
 from nba_features.phase4.ml_features.vegas import vegas_lines
 from nba_features.phase4.ml_features.windows import as_float, day_numbers
@@ -82,7 +83,6 @@ from nba_features.phase4.validation import (
     check_one_row_per,
     check_rule,
 )
-from nba_features.quality.scorer import DEFAULT_TAGS
 
 ASSET_NAME = "ml_feature_store_v2"
 

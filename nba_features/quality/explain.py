@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nba_features.contracts.features import COMPOSITE_INDICES, FEATURES, OPPONENT_DEFENSE_INDICES, indices
-from nba_features.quality.scorer import DEFAULT_TAGS, source_weight
+from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS, source_weight
 
 PDC, PCF, PSZA, TDZA = "player_daily_cache", "player_composite_factors", "player_shot_zone_analysis", "team_defense_zone_analysis"
 UPCG, PGS, TOGS = "upcoming_player_game_context", "player_game_summary", "team_offense_game_summary"

@@ -18,9 +18,9 @@ import sqlglot
 from nba_features.contracts import contract
 from nba_features.contracts.features import FEATURE_NAMES, FEATURES, feature
 from nba_features.phase4 import ml_feature_store_v2 as mlfs
+from nba_features.phase4.ml_features.quality_scorer import score_feature_sources
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
-from nba_features.quality.scorer import score_feature_sources
 from nba_features.warehouse import DuckDBWarehouse
 from nba_features.warehouse.base import prepare_frame
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS
 from nba_features.quality import SOURCE_WEIGHTS, quality_tier, score_feature_sources
-from nba_features.quality.scorer import DEFAULT_TAGS
 
 MATCHUP = [5, 6, 7, 8, 13, 14]
 COMPOSITE = [5, 6, 7, 8]

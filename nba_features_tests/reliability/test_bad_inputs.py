@@ -21,12 +21,12 @@ from nba_features.phase4 import (
     player_shot_zone_analysis,
     team_defense_zone_analysis,
 )
+from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS
 from nba_features.phase4.ml_features.vegas import pre_tip_odds
 from nba_features.phase4.spec import compute_partitions
 from nba_features.phase4.validation import InputContractError, InputTableMissingError
 from nba_features.pipeline.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.quality.events import EVENTS_TABLE
-from nba_features.quality.scorer import DEFAULT_TAGS
 from nba_features.warehouse import DuckDBWarehouse
 from nba_features_tests.reliability.conftest import D1, D2, RUN, SCHEDULED, materialize, rows_of, step_failures
 

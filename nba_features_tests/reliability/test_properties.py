@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from nba_features.contracts import contract
 from nba_features.contracts.features import FEATURE_COUNT, FEATURE_NAMES, FEATURES
+from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.phase4.spec import compute_partitions
 from nba_features.pipeline.registry import RUN_ORDER
 from nba_features.quality.expected_rows import VALUE_RANGES
-from nba_features.quality.scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.warehouse import DuckDBWarehouse
 from nba_features_tests.reliability.conftest import D1, D2, RUN
 

@@ -15,11 +15,11 @@ import pandas as pd
 from nba_features.contracts import contract
 from nba_features.contracts.features import FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURES, RANGE_CRITICAL_INDICES
 from nba_features.phase4.ml_features.feature_set import FeatureSet
+from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.phase4.ml_features.team_context import EXPECTED_GAMES_CAP
 from nba_features.phase4.ml_features.upstream import UPSTREAM_ASSETS, UPSTREAM_TABLES, UPSTREAMS
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import check_rule
-from nba_features.quality.scorer import DEFAULT_TAGS, score_feature_sources
 
 TABLE = "nba_predictions.ml_feature_store_v2"
 
