@@ -1,10 +1,14 @@
-"""`nba-features demo`: seed the demo league, materialize every partition, print a summary and the report."""
+"""`nba-features demo`: seed the demo league, materialize every partition, print a summary and the report.
+
+Progress (seeding, then each season and asset with elapsed time) goes to stderr (`cli/progress.py`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from nba_features.cli.materialize import exit_code, materialize
+from nba_features.cli.progress import Progress
 from nba_features.cli.seed import seed
 from nba_features.partitions import game_dates
 from nba_features.pipeline.registry import PHASE4_ASSET_NAMES, RUN_ORDER
@@ -35,13 +39,17 @@ def table_summary() -> str:
 
 def demo(seasons: int, start_season: int) -> int:
     today = dt.date.today()
+    progress = Progress()
+    progress.line(f"seeding {seasons} demo season(s) from {start_season}")
     seed(seasons, start_season, None, through=today)
+    progress.line("seeded")
     first = dt.date.fromisoformat(game_dates.get_first_partition_key())
     last = dt.date.fromisoformat(game_dates.get_last_partition_key())
     print(
         f"materializing every partition {first} .. {last} (five assets, one range run per season; days without games are no-ops)"
     )
-    outcomes = materialize(first, last, PHASE4_ASSET_NAMES)
+    outcomes = materialize(first, last, PHASE4_ASSET_NAMES, progress=progress)
+    progress.line("every partition run; summarizing")
     print()
     print(table_summary())
     print()

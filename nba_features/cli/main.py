@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument(
         "--wait", "--watch", dest="wait", action="store_true", help="follow the backfill until it finishes; exit with its outcome"
     )
+    backfill.add_argument("--dates", default=None, help="comma-separated dates, instead of --from/--to")
+    backfill.add_argument("--dry-run", action="store_true", help="list partitions, assets and missing inputs; request nothing")
+    backfill.add_argument("--force", action="store_true", help="start even on dates whose Phase 3 inputs are missing")
 
     schema = commands.add_parser("schema", help="compare or migrate live tables against schemas/")
     schema.add_argument("action", choices=["check", "apply"])
@@ -92,7 +95,10 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "backfill":
         from nba_features.cli.backfill import backfill_command
 
-        return backfill_command(args.action, args.backfill_id, args.start, args.end, args.select, wait=args.wait)
+        return backfill_command(
+            args.action, args.backfill_id, args.start, args.end, args.select,
+            wait=args.wait, dates=args.dates, dry_run=args.dry_run, force=args.force,
+        )  # fmt: skip
     if args.command == "demo":
         from nba_features.cli.demo import demo
 

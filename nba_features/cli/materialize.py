@@ -2,20 +2,23 @@
 
 Each season of the range (split at Oct 1, at most `--chunk-days` dates) is one run: every asset gets
 the whole chunk in one set-based pass. The runs are recorded on the instance at DAGSTER_HOME like any
-other; the terminal gets each run's outcome (`run_outcome.py`). Exit 0 only when every partition is
-green; 1 when a date is red or a step failed; 2 on usage errors.
+other; the terminal gets each run's outcome (`run_outcome.py`) on stdout, and progress on stderr while
+it runs (each season and each asset, with elapsed time: `cli/progress.py`). Exit 0 only when every
+partition is green; 1 when a date is red or a step failed; 2 on usage errors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from collections.abc import Sequence
 
 import dagster as dg
 
 from nba_features.cli.errors import CliError
 from nba_features.cli.instance import cli_instance
+from nba_features.cli.progress import Progress, follow_run
 from nba_features.lib.run_outcome import RunOutcome, run_outcome
 from nba_features.partitions import game_dates, parse_date
 from nba_features.pipeline.registry import PHASE4_ASSET_NAMES
@@ -65,28 +68,44 @@ def print_outcome(label: str, outcome: RunOutcome, seconds: float) -> None:
         print(f"    {line}")
 
 
-def materialize(start: dt.date, end: dt.date, assets: Sequence[str], max_days: int = 366) -> list[RunOutcome]:
+def season_label(chunk_start: dt.date) -> str:
+    """The season a chunk belongs to (chunks split at Oct 1): 'season 2023-24'."""
+    year = chunk_start.year if chunk_start.month >= 10 else chunk_start.year - 1
+    return f"season {year}-{(year + 1) % 100:02d}"
+
+
+def materialize(
+    start: dt.date, end: dt.date, assets: Sequence[str], max_days: int = 366, progress: Progress | None = None
+) -> list[RunOutcome]:
     """Materialize [start, end] as range runs (one set-based pass per asset per chunk); the runs' outcomes."""
     from nba_features.definitions import defs
 
     check_range(start, end)
+    progress = progress or Progress()
     instance = cli_instance()
     job = defs.resolve_implicit_global_asset_job_def()
     outcomes = []
-    for chunk_start, chunk_end in chunk_ranges(start, end, max_days):
+    chunks = chunk_ranges(start, end, max_days)
+    for number, (chunk_start, chunk_end) in enumerate(chunks, 1):
+        label = f"{season_label(chunk_start)} ({chunk_start} .. {chunk_end}, run {number}/{len(chunks)})"
+        progress.line(f"{label}: starting {len(assets)} asset(s)")
         started = time.perf_counter()
-        result = job.execute_in_process(
-            instance=instance,
-            run_config=QUIET_RUN_CONFIG,
-            asset_selection=[dg.AssetKey(name) for name in assets],
-            tags={
-                "dagster/asset_partition_range_start": chunk_start.isoformat(),
-                "dagster/asset_partition_range_end": chunk_end.isoformat(),
-                TRIGGER_TAG: "cli",
-            },
-            raise_on_error=False,
-        )
-        outcome = run_outcome(instance, result.run_id)
+        run_id = str(uuid.uuid4())  # known before the run starts, so its steps can be followed
+        with follow_run(run_id, label, progress):
+            job.execute_in_process(
+                instance=instance,
+                run_config=QUIET_RUN_CONFIG,
+                asset_selection=[dg.AssetKey(name) for name in assets],
+                tags={
+                    "dagster/asset_partition_range_start": chunk_start.isoformat(),
+                    "dagster/asset_partition_range_end": chunk_end.isoformat(),
+                    TRIGGER_TAG: "cli",
+                },
+                run_id=run_id,
+                raise_on_error=False,
+            )
+        outcome = run_outcome(instance, run_id)
+        progress.line(f"{label}: finished in {time.perf_counter() - started:.1f}s")
         print_outcome(f"{chunk_start} .. {chunk_end}", outcome, time.perf_counter() - started)
         outcomes.append(outcome)
     return outcomes

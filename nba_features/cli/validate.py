@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from nba_features.partitions import TIMEZONE
-from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.pipeline.lineage import upstream_materialized
 from nba_features.pipeline.registry import FEATURE_STORE, PHASE4_TABLES, RUN_ORDER, checks_for
 from nba_features.quality import input_readiness as inputs
@@ -34,41 +33,6 @@ from nba_features.quality.table_checks import SCHEMA_CHECK
 from nba_features.warehouse import warehouse_from_env
 from nba_features.warehouse.base import Warehouse
 
-UPCG_TEAMS_SQL = """
--- bound: the date
-SELECT team_abbr, COUNT(*) AS n FROM nba_analytics.upcoming_player_game_context WHERE game_date = @day GROUP BY team_abbr
-"""
-UTGC_TEAMS_SQL = """
--- bound: the date
-SELECT team_abbr, COUNT(*) AS n FROM nba_analytics.upcoming_team_game_context WHERE game_date = @day GROUP BY team_abbr
-"""
-PGS_GAMES_SQL = """
--- bound: the season of the date, before it
-SELECT game_id, team_abbr, COUNT(*) AS n FROM nba_analytics.player_game_summary
-WHERE game_date BETWEEN @season_start AND @yesterday GROUP BY game_id, team_abbr
-"""
-TDGS_GAMES_SQL = """
--- bound: the season of the date, before it
-SELECT game_id, defending_team_abbr AS team_abbr, COUNT(*) AS n FROM nba_analytics.team_defense_game_summary
-WHERE game_date BETWEEN @season_start AND @yesterday GROUP BY game_id, defending_team_abbr
-"""
-TOGS_GAMES_SQL = """
--- bound: the season of the date, before it
-SELECT game_id, team_abbr, COUNT(*) AS n FROM nba_analytics.team_offense_game_summary
-WHERE game_date BETWEEN @season_start AND @yesterday GROUP BY game_id, team_abbr
-"""
-ODDS_SQL = """
--- bound: the date
-SELECT COUNT(*) AS n FROM nba_raw.odds_api_player_points_props WHERE game_date = @day
-"""
-BETTINGPROS_SQL = """
--- bound: the date
-SELECT COUNT(*) AS n FROM nba_raw.bettingpros_player_points_props WHERE game_date = @day
-"""
-INJURY_SQL = """
--- bound: the date
-SELECT COUNT(*) AS n FROM nba_raw.nbac_injury_report WHERE report_date = @day
-"""
 OPEN_EVENTS_SQL = f"""
 -- bound: events of the last {OPEN_EVENT_HORIZON_DAYS} days (partition DATE(event_timestamp))
 SELECT event_timestamp, severity, table_name, game_date, processor_name, description
@@ -109,43 +73,11 @@ class Validation:
         return not self.reasons
 
 
-def _count(warehouse: Warehouse, sql: str, day: dt.date) -> int:
-    return int(warehouse.query(sql, {"day": day})["n"].sum())
-
-
-def input_statuses(warehouse: Warehouse, schedule: pd.DataFrame, day: dt.date, season_start: dt.date | None) -> list:
-    playing = inputs.teams_playing(schedule, day)
-    games = len(schedule[schedule["game_date"] == pd.Timestamp(day)])
-    upcg = warehouse.query(UPCG_TEAMS_SQL, {"day": day})
-    utgc = warehouse.query(UTGC_TEAMS_SQL, {"day": day})
-    statuses = [
-        inputs.pregame_status(
-            "nba_analytics.upcoming_player_game_context", upcg["team_abbr"], int(upcg["n"].sum()), playing, day
-        ),
-        inputs.pregame_status("nba_analytics.upcoming_team_game_context", utgc["team_abbr"], int(utgc["n"].sum()), playing, day),
-        inputs.unfinished_games_before(schedule, day, season_start),
-    ]
-    final = inputs.final_games_before(schedule, day, season_start)
-    window = {"season_start": season_start or day, "yesterday": day - dt.timedelta(days=1)}
-    for table, sql in (
-        ("nba_analytics.player_game_summary", PGS_GAMES_SQL),
-        ("nba_analytics.team_defense_game_summary", TDGS_GAMES_SQL),
-        ("nba_analytics.team_offense_game_summary", TOGS_GAMES_SQL),
-    ):
-        rows = warehouse.query(sql, window) if season_start else pd.DataFrame({"game_id": [], "team_abbr": [], "n": []})
-        statuses.append(inputs.box_score_status(table, rows, final, day))
-    statuses.append(inputs.odds_status(_count(warehouse, ODDS_SQL, day), _count(warehouse, BETTINGPROS_SQL, day), games, day))
-    statuses.append(
-        inputs.snapshot_status("nba_raw.nbac_injury_report", _count(warehouse, INJURY_SQL, day), games, day, needed=True)
-    )
-    return statuses
-
-
 def stored_rows(warehouse: Warehouse, table, day: dt.date) -> pd.DataFrame:
     return warehouse.query(f"SELECT * FROM {table.table} WHERE {table.partition_column} = @day", {"day": day})
 
 
-def table_outcomes(warehouse: Warehouse, table, day: dt.date, day_info: pd.DataFrame) -> tuple[int, list[CheckOutcome]]:
+def table_outcomes(warehouse: Warehouse, table, day: dt.date, day_info: pd.DataFrame) -> tuple[pd.DataFrame, list[CheckOutcome]]:
     """Every check of `table` on its stored rows of `day`; the schema check compares the live table now."""
     frame = stored_rows(warehouse, table, day)
     upstream = upstream_materialized(warehouse, table, [day], PHASE4_TABLES) if table.asset_name == FEATURE_STORE else {}
@@ -170,7 +102,7 @@ def table_outcomes(warehouse: Warehouse, table, day: dt.date, day_info: pd.DataF
             )
         else:
             outcomes += check.evaluate(check_inputs)
-    return len(frame), outcomes
+    return frame, outcomes
 
 
 def historical_completeness(rows: pd.DataFrame) -> dict:
@@ -191,10 +123,10 @@ def historical_completeness(rows: pd.DataFrame) -> dict:
 
 
 def validate(warehouse: Warehouse, day: dt.date) -> Validation:
-    schedule = warehouse.query(SCHEDULE_SQL, {"start_date": day, "end_date": day})
-    day_info = season_frame([day], schedule)
+    loaded = inputs.load_inputs(warehouse, [day])
+    schedule, day_info = loaded.schedule, loaded.day_info
     info = day_info.iloc[0]
-    season_start = None if pd.isna(info["season_start"]) else pd.Timestamp(info["season_start"]).date()
+    season_start = loaded.season_start(day)
     todays = schedule[schedule["game_date"] == pd.Timestamp(day)].sort_values("game_id")
     skip = (
         "no games scheduled"
@@ -212,16 +144,18 @@ def validate(warehouse: Warehouse, day: dt.date) -> Validation:
         season_start=season_start.isoformat() if season_start else None,
         skip_reason=skip,
     )
-    for status in input_statuses(warehouse, schedule, day, season_start):
+    for status in inputs.date_statuses(loaded, day):
         result.inputs.append({**asdict(status), "complete": status.complete})
         result.reasons += status.problems
 
     feature_store_rows = pd.DataFrame()
     for table in RUN_ORDER:
-        rows, outcomes = table_outcomes(warehouse, table, day, day_info)
+        frame, outcomes = table_outcomes(warehouse, table, day, day_info)
         for outcome in outcomes:
             if outcome.check_name == "row_count_expected":
-                result.tables.append({"table": table.table, "rows": rows, "expected": outcome.threshold, "ok": outcome.passed})
+                result.tables.append(
+                    {"table": table.table, "rows": len(frame), "expected": outcome.threshold, "ok": outcome.passed}
+                )
                 if not outcome.passed:
                     result.reasons.append(f"{table.table}: {outcome.description}")
                 continue
@@ -233,7 +167,7 @@ def validate(warehouse: Warehouse, day: dt.date) -> Validation:
                 line = f"{table.table}: check {outcome.check_name} failed: {outcome.description}"
                 (result.reasons if outcome.severity == "ERROR" else result.warnings).append(line)
         if table.asset_name == FEATURE_STORE:
-            feature_store_rows = stored_rows(warehouse, table, day)
+            feature_store_rows = frame
 
     since = min(day, dt.date.today()) - dt.timedelta(days=OPEN_EVENT_HORIZON_DAYS)
     events = warehouse.query(OPEN_EVENTS_SQL, {"since": since})

@@ -25,6 +25,10 @@ from nba_features.quality.report import TIER1_ALERT_PCT, DailyTiers
 from nba_features.warehouse.base import Warehouse
 
 DAILY_QUALITY_TABLE = "nba_orchestration.daily_quality"
+DAILY_QUALITY_SQL = f"""
+-- bound: the requested window only
+SELECT * FROM {DAILY_QUALITY_TABLE} WHERE game_date BETWEEN @start_date AND @end_date ORDER BY game_date
+"""
 # the contamination tiers count rows of at least this many features (quality/report.py: REPORT_SQL)
 MIN_FEATURE_COUNT = 37
 
@@ -153,6 +157,11 @@ def record_daily_quality(
     )
     rows = daily_quality_rows(frame, dates, day_info, outcomes, blocking, table_rows, computed_at=computed_at, run_id=run_id)
     return warehouse.replace_partitions(DAILY_QUALITY_TABLE, dates, rows, labels={"asset": feature_store.asset_name}).rows_written
+
+
+def read_daily_quality(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The daily_quality rows of [start, end], oldest first: everything the quality charts need, in one query."""
+    return warehouse.query(DAILY_QUALITY_SQL, {"start_date": start, "end_date": end})
 
 
 def default_totals(default_counts: pd.Series) -> np.ndarray:
