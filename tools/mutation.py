@@ -36,6 +36,8 @@ COPIED = ["nba_features", "nba_features_tests", "schemas", "docs", "bench", "pyp
 TARGETS: dict[str, list[str]] = {
     "nba_features/warehouse/sql.py": [
         "nba_features_tests/warehouse/test_dialect.py",
+        "nba_features_tests/warehouse_local/test_duckdb_nested_values.py",
+        "nba_features_tests/warehouse_local/test_bigquery_param_types.py",
         "nba_features_tests/warehouse_local/test_duckdb_warehouse.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
     ],
@@ -47,14 +49,17 @@ TARGETS: dict[str, list[str]] = {
     ],
     "nba_features/warehouse/duckdb_warehouse.py": [
         "nba_features_tests/warehouse_local/test_duckdb_warehouse.py",
+        "nba_features_tests/warehouse_local/test_duckdb_nested_values.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
     ],
     "nba_features/quality/scorer.py": [
         "nba_features_tests/quality/test_scorer.py",
+        "nba_features_tests/quality/test_scorer_boundaries.py",
     ],
     "nba_features/quality/table_checks.py": [
         "nba_features_tests/quality/test_table_checks.py",
+        "nba_features_tests/quality/test_table_checks_empty_dates.py",
     ],
     "nba_features/quality/feature_store_checks.py": [
         "nba_features_tests/quality/test_feature_store_checks.py",
