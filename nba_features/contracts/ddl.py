@@ -7,6 +7,7 @@ the column schema in the Dagster UI, and diffs live tables (ALTER TABLE ... ADD 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
+
+from nba_features.contracts.legacy_types import LEGACY_TYPES
 
 SCHEMAS_DIR = Path(os.environ.get("NBA_FEATURES_SCHEMAS", Path(__file__).resolve().parents[2] / "schemas"))
 
@@ -28,6 +31,8 @@ class Column:
     bq_type: str  # BigQuery spelling, e.g. INT64, ARRAY<STRING>, STRUCT<a INT64, b ARRAY<DATE>>
     nullable: bool = True
     description: str = ""
+    # types the legacy tables hold for this column, read and written as compatible (docs/LEGACY.md#type-compatibility)
+    legacy_types: tuple[str, ...] = ()
 
     @property
     def base_type(self) -> str:
@@ -68,6 +73,24 @@ class TableContract:
                 return c
         raise KeyError(f"{self.full_name} has no column {name!r}")
 
+    def with_types(self, types: dict[str, str]) -> TableContract:
+        """This contract with some columns' types replaced: the shape of a live table holding legacy types."""
+        columns = tuple(dataclasses.replace(c, bq_type=types[c.name]) if c.name in types else c for c in self.columns)
+        return dataclasses.replace(self, columns=columns)
+
+
+@dataclass(frozen=True)
+class ViewContract:
+    """A view of schemas/: its BigQuery-dialect query over the project's `dataset.table` names."""
+
+    dataset: str
+    name: str
+    query: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.dataset}.{self.name}"
+
 
 _BQ_TYPE_NAMES = {
     exp.DataType.Type.TEXT: "STRING",
@@ -105,13 +128,28 @@ def _description(constraints: list[exp.ColumnConstraint]) -> str:
     return ""
 
 
-def parse_ddl(ddl: str, source: str = "<ddl>") -> TableContract:
-    """Parse one BigQuery CREATE TABLE statement into a contract."""
+def _parse_create(ddl: str, source: str) -> exp.Create:
     try:
         create = sqlglot.parse_one(ddl, read="bigquery")
     except sqlglot.errors.ParseError as error:
         raise ContractError(f"{source}: cannot parse the DDL: {error}") from error
-    if not isinstance(create, exp.Create) or create.kind != "TABLE":
+    if not isinstance(create, exp.Create) or create.kind not in ("TABLE", "VIEW"):
+        raise ContractError(f"{source}: expected one CREATE TABLE or CREATE VIEW statement")
+    return create
+
+
+def parse_view(ddl: str, source: str = "<ddl>") -> ViewContract:
+    """Parse one BigQuery CREATE VIEW statement."""
+    create = _parse_create(ddl, source)
+    if create.kind != "VIEW" or not create.this.db:
+        raise ContractError(f"{source}: expected CREATE VIEW dataset.view AS SELECT ...")
+    return ViewContract(create.this.db, create.this.name, create.expression.sql(dialect="bigquery"))
+
+
+def parse_ddl(ddl: str, source: str = "<ddl>") -> TableContract:
+    """Parse one BigQuery CREATE TABLE statement into a contract."""
+    create = _parse_create(ddl, source)
+    if create.kind != "TABLE":
         raise ContractError(f"{source}: expected one CREATE TABLE statement")
     schema = create.this
     table = schema.this
@@ -163,17 +201,47 @@ def parse_ddl(ddl: str, source: str = "<ddl>") -> TableContract:
     )
 
 
+def _is_view(ddl: str) -> bool:
+    return isinstance(parsed := sqlglot.parse_one(ddl, read="bigquery"), exp.Create) and parsed.kind == "VIEW"
+
+
+def _with_legacy_types(table: TableContract, source: Path) -> TableContract:
+    legacy = LEGACY_TYPES.get(table.full_name, {})
+    for name in legacy:
+        if name not in table.column_names or table.column(name).bq_type != "FLOAT64":
+            raise ContractError(f"{source}: legacy type declared for {name!r}, which is not a FLOAT64 column")
+    columns = tuple(dataclasses.replace(c, legacy_types=(legacy[c.name],)) if c.name in legacy else c for c in table.columns)
+    return dataclasses.replace(table, columns=columns)
+
+
 @functools.cache
-def load_contracts(schemas_dir: Path = SCHEMAS_DIR) -> dict[str, TableContract]:
-    """Every table of schemas/<dataset>/<table>.sql, keyed by 'dataset.table'."""
+def _load_schema_dir(schemas_dir: Path) -> tuple[dict[str, TableContract], dict[str, ViewContract]]:
     contracts: dict[str, TableContract] = {}
+    views: dict[str, ViewContract] = {}
     for path in sorted(Path(schemas_dir).glob("*/*.sql")):
-        contract = parse_ddl(path.read_text(), source=str(path))
+        text = path.read_text()
+        parsed = parse_view(text, source=str(path)) if _is_view(text) else parse_ddl(text, source=str(path))
         expected = f"{path.parent.name}.{path.stem}"
-        if contract.full_name != expected:
-            raise ContractError(f"{path}: declares {contract.full_name}, expected {expected}")
-        contracts[contract.full_name] = contract
-    return contracts
+        if parsed.full_name != expected:
+            raise ContractError(f"{path}: declares {parsed.full_name}, expected {expected}")
+        if isinstance(parsed, ViewContract):
+            views[parsed.full_name] = parsed
+        else:
+            contracts[parsed.full_name] = _with_legacy_types(parsed, path)
+    unknown = set(LEGACY_TYPES) - set(contracts)
+    if unknown:
+        raise ContractError(f"legacy types declared for unknown tables {sorted(unknown)}")
+    return contracts, views
+
+
+def load_contracts(schemas_dir: Path = SCHEMAS_DIR) -> dict[str, TableContract]:
+    """Every table of schemas/<dataset>/<table>.sql, keyed by 'dataset.table' (views are in load_views)."""
+    return _load_schema_dir(Path(schemas_dir))[0]
+
+
+def load_views(schemas_dir: Path = SCHEMAS_DIR) -> dict[str, ViewContract]:
+    """Every view of schemas/<dataset>/<view>.sql, keyed by 'dataset.view'; created after the tables."""
+    return _load_schema_dir(Path(schemas_dir))[1]
 
 
 def contract(table: str) -> TableContract:

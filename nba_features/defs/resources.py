@@ -22,6 +22,8 @@ class WarehouseResource(dg.ConfigurableResource):
     duckdb_path: str | None = None
     bigquery_project: str | None = None
     dataset_prefix: str = ""
+    input_dataset_prefix: str | None = None  # shadow mode (docs/LEGACY.md#shadow-mode)
+    output_dataset_prefix: str | None = None
     location: str = "US"
     api_endpoint: str | None = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import decimal
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,10 @@ import pandas as pd
 import pyarrow as pa
 from sqlglot import exp
 
-from nba_features.contracts import ContractError, TableContract, contract, load_contracts
+from nba_features.contracts import ContractError, TableContract, ViewContract, contract, load_contracts, load_views
+from nba_features.contracts.legacy_types import is_compatible
+from nba_features.warehouse.datasets import DatasetNames, ShadowModeError, is_input
+from nba_features.warehouse.legacy_values import to_live_types
 
 T = TypeVar("T")
 
@@ -36,7 +40,8 @@ class TransientWarehouseError(RuntimeError):
 @dataclass(frozen=True)
 class ColumnDrift:
     column: str
-    problem: str  # 'missing' (in the contract, not live) | 'extra' (live only) | 'type'
+    # 'missing' (in the contract, not live) | 'extra' (live only) | 'type' | 'legacy' (a documented legacy type)
+    problem: str
     expected: str | None
     live: str | None
 
@@ -46,6 +51,8 @@ class SchemaDiff:
     table: str
     exists: bool
     drift: tuple[ColumnDrift, ...] = ()
+    # columns holding a documented legacy type: compatible, not drift (docs/LEGACY.md#type-compatibility)
+    compatible: tuple[ColumnDrift, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -58,13 +65,14 @@ class SchemaDiff:
     def describe(self) -> str:
         if not self.exists:
             return f"{self.table}: table does not exist"
+        legacy = "; ".join(f"{d.column} {d.live} for {d.expected}" for d in self.compatible)
         if not self.drift:
-            return f"{self.table}: matches schemas/"
+            return f"{self.table}: matches schemas/" + (f" (compatible legacy types: {legacy})" if legacy else "")
         parts = [
             f"{d.column} {d.problem}" + (f" (contract {d.expected}, live {d.live})" if d.problem == "type" else "")
             for d in self.drift
         ]
-        return f"{self.table}: " + "; ".join(parts)
+        return f"{self.table}: " + "; ".join(parts) + (f" (compatible legacy types: {legacy})" if legacy else "")
 
 
 @dataclass
@@ -152,6 +160,9 @@ def normalize_result(frame: pd.DataFrame) -> pd.DataFrame:
             frame[name] = series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
         elif pd.api.types.is_datetime64_dtype(series.dtype):
             frame[name] = series.astype("datetime64[ns]")
+        elif series.dtype == object and decimal.Decimal in set(map(type, series.to_numpy())):
+            # NUMERIC columns of legacy tables (docs/LEGACY.md#type-compatibility): float64, as FLOAT64 reads
+            frame[name] = pd.to_numeric(series.map(lambda v: None if v is None else float(v)), errors="raise").astype("float64")
         # the set of value types is collected in C: a Python call per value of every string column was
         # half the cost of the extracts
         elif series.dtype == object and any(issubclass(kind, (np.ndarray, dict)) for kind in set(map(type, series.to_numpy()))):
@@ -247,6 +258,8 @@ class Warehouse(abc.ABC):
     kind: str
     # bytes scanned by the latest read (BigQuery reports it; DuckDB does not)
     last_bytes_processed: int | None = None
+    # where inputs and outputs live (docs/LEGACY.md#shadow-mode); one empty prefix by default
+    datasets: DatasetNames = DatasetNames()
 
     @abc.abstractmethod
     def query(
@@ -272,6 +285,10 @@ class Warehouse(abc.ABC):
     def _add_column(self, table: TableContract, column_name: str) -> None: ...
 
     @abc.abstractmethod
+    def _create_view(self, view: ViewContract) -> None:
+        """CREATE OR REPLACE the view, its query naming the live tables."""
+
+    @abc.abstractmethod
     def _replace(
         self, table: TableContract, dates: list[dt.date], frame: pd.DataFrame, labels: Mapping[str, str]
     ) -> WriteResult: ...
@@ -285,24 +302,32 @@ class Warehouse(abc.ABC):
         live = self.live_columns(table)
         if live is None:
             return SchemaDiff(table, exists=False)
-        drift = []
+        drift, compatible = [], []
         for column in spec.columns:
             if column.name not in live:
                 drift.append(ColumnDrift(column.name, "missing", column.bq_type, None))
-            elif _canonical(live[column.name]) != _canonical(column.bq_type):
+            elif _canonical(live[column.name]) == _canonical(column.bq_type):
+                continue
+            elif is_compatible(live[column.name], column.legacy_types):
+                compatible.append(ColumnDrift(column.name, "legacy", column.bq_type, live[column.name]))
+            else:
                 drift.append(ColumnDrift(column.name, "type", column.bq_type, live[column.name]))
         for name in live:
             if name not in spec.column_names:
                 drift.append(ColumnDrift(name, "extra", None, live[name]))
-        return SchemaDiff(table, exists=True, drift=tuple(drift))
+        return SchemaDiff(table, exists=True, drift=tuple(drift), compatible=tuple(compatible))
 
     def apply_schemas(self, tables: Iterable[str] | None = None) -> list[str]:
-        """Create missing tables and ADD COLUMN the contract's new columns; returns what was done.
+        """Create missing tables and ADD COLUMN the contract's new columns, then the views; returns what was done.
 
-        A type change cannot be migrated by ADD COLUMN and is raised as a ContractError.
+        A type change cannot be migrated by ADD COLUMN and is raised as a ContractError; a documented legacy
+        type is left as it is. In shadow mode the input tables are another system's and are not touched.
+        Views are (re)created when every table is applied (`tables` None).
         """
         actions = []
         for name in tables or sorted(load_contracts()):
+            if self.datasets.shadow and is_input(name):
+                continue
             spec = contract(name)
             diff = self.schema_diff(name)
             if not diff.exists:
@@ -315,14 +340,40 @@ class Warehouse(abc.ABC):
                     actions.append(f"added {name}.{drift.column} {drift.expected}")
                 elif drift.problem == "type":
                     raise ContractError(f"{name}.{drift.column}: live type {drift.live} differs from contract {drift.expected}")
+        if tables is None:
+            for name, view in sorted(load_views().items()):
+                existed = self.live_columns(name) is not None
+                self._create_view(view)
+                if not existed:
+                    actions.append(f"created view {name}")
         return actions
 
-    def assert_writable(self, table: TableContract) -> None:
-        """A live table missing a column the code writes is an error before the write (docs/RULES.md#schemas)."""
+    def view_diff(self, view: str) -> SchemaDiff:
+        """A view exists with the columns of its query's current definition (recreated by `schema apply`)."""
+        return SchemaDiff(view, exists=self.live_columns(view) is not None)
+
+    def assert_writable(self, table: TableContract) -> SchemaDiff:
+        """A live table missing a column the code writes is an error before the write (docs/RULES.md#schemas).
+
+        In shadow mode an input table is refused whatever its schema (docs/LEGACY.md#shadow-mode).
+        """
+        if self.datasets.shadow and is_input(table.full_name):
+            raise ShadowModeError(
+                f"refusing to write {table.full_name}: an input table, read-only while inputs "
+                f"(prefix {self.datasets.input_prefix!r}) and outputs (prefix {self.datasets.output_prefix!r}) are apart"
+            )
         diff = self.schema_diff(table.full_name)
         problems = [d for d in diff.drift if d.problem in ("missing", "type")]
         if not diff.exists or problems:
             raise SchemaDriftError(f"refusing to write: {diff.describe()}; run `nba-features schema apply`")
+        return diff
+
+    def _live_shape(self, table: TableContract, frame: pd.DataFrame) -> tuple[TableContract, pd.DataFrame]:
+        """The contract and frame as the live table types them: legacy NUMERIC columns get rounded Decimals."""
+        diff = self.assert_writable(table)
+        if not diff.compatible:
+            return table, frame
+        return to_live_types(table, frame, {d.column: d.live for d in diff.compatible})
 
     # --- writes ------------------------------------------------------------------------------
     def replace_partitions(
@@ -339,15 +390,15 @@ class Warehouse(abc.ABC):
         if not partition_dates:
             raise ValueError(f"{table}: no partitions to replace")
         prepared = prepare_frame(spec, frame, partition_dates)
-        self.assert_writable(spec)
-        return self._replace(spec, partition_dates, prepared, dict(labels or {}))
+        live_spec, live_frame = self._live_shape(spec, prepared)
+        return self._replace(live_spec, partition_dates, live_frame, dict(labels or {}))
 
     def append(self, table: str, frame: pd.DataFrame) -> int:
         """Append rows (event logs); validated like any other write."""
         spec = contract(table)
         prepared = prepare_frame(spec, frame, None)
-        self.assert_writable(spec)
-        return self._append(spec, prepared) if len(prepared) else 0
+        live_spec, live_frame = self._live_shape(spec, prepared)
+        return self._append(live_spec, live_frame) if len(live_frame) else 0
 
 
 _ARROW_TYPES = {
@@ -370,6 +421,10 @@ def arrow_type(bq_type: str) -> pa.DataType:
             return pa.list_(convert(dtype.expressions[0]))
         if dtype.this == exp.DataType.Type.STRUCT:
             return pa.struct([(f.name, convert(f.args["kind"])) for f in dtype.expressions])
+        if dtype.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
+            # a legacy NUMERIC(p, s) target (docs/LEGACY.md#type-compatibility); to_live_types always spells p and s
+            precision, scale = (int(e.this.name) for e in dtype.expressions)
+            return pa.decimal128(precision, scale) if precision <= 38 else pa.decimal256(precision, scale)
         return _ARROW_TYPES[dtype.sql("bigquery")]
 
     return convert(parsed)

@@ -65,7 +65,6 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import requests
-import sqlglot
 from dagster_gcp import BigQueryResource
 from google.api_core import exceptions as api_exceptions
 from google.api_core.client_options import ClientOptions
@@ -75,7 +74,7 @@ from google.cloud import bigquery
 from google.cloud.bigquery.table import PrimaryKey, TableConstraints
 from sqlglot import exp
 
-from nba_features.contracts import TableContract
+from nba_features.contracts import TableContract, ViewContract
 from nba_features.warehouse.base import (
     TransientWarehouseError,
     Warehouse,
@@ -84,15 +83,12 @@ from nba_features.warehouse.base import (
     normalize_result,
     retry_transient,
 )
+from nba_features.warehouse.datasets import DatasetNames
 from nba_features.warehouse.sql import array_values, bigquery_param_type, check_parameters, is_null_value, validate_identifier
 
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
-
-# The datasets of docs/CONVENTIONS.md: `dataset.table` names in SQL with one of these datasets are
-# tables of this project; anything else (CTE names, UNNEST aliases, other projects) is left alone.
-DATASETS = frozenset({"nba_reference", "nba_analytics", "nba_raw", "nba_precompute", "nba_predictions", "nba_orchestration"})
 
 STAGING_TABLE_LIFETIME = dt.timedelta(days=1)
 
@@ -204,6 +200,11 @@ def _schema_field(name: str, data_type: exp.DataType, *, nullable: bool = True, 
     if data_type.this == exp.DataType.Type.STRUCT:
         fields = [_schema_field(f.name, f.args["kind"]) for f in data_type.expressions]
         return bigquery.SchemaField(name, "RECORD", mode=mode, description=description or None, fields=fields)
+    if data_type.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and data_type.expressions:
+        # a legacy NUMERIC(p, s) column (docs/LEGACY.md#type-compatibility): the API takes p and s apart
+        precision, scale = (int(e.this.name) for e in data_type.expressions)
+        kind = "NUMERIC" if data_type.this == exp.DataType.Type.DECIMAL else "BIGNUMERIC"
+        return bigquery.SchemaField(name, kind, mode=mode, description=description or None, precision=precision, scale=scale)
     type_name = data_type.sql("bigquery")
     return bigquery.SchemaField(name, type_name, mode=mode, description=description or None)
 
@@ -219,6 +220,8 @@ def contract_schema(table: TableContract) -> list[bigquery.SchemaField]:
 def field_type(field: bigquery.SchemaField) -> str:
     """The schemas/ spelling of a live column's type: INT64, ARRAY<STRING>, STRUCT<a INT64, b DATE>."""
     base = _API_TYPE_NAMES.get(field.field_type, field.field_type)
+    if base in ("NUMERIC", "BIGNUMERIC") and field.precision is not None:
+        base = f"{base}({field.precision},{field.scale or 0})"
     if base == "STRUCT":
         base = "STRUCT<" + ", ".join(f"{f.name} {field_type(f)}" for f in field.fields) + ">"
     return f"ARRAY<{base}>" if field.mode == "REPEATED" else base
@@ -322,6 +325,7 @@ class BigQueryWarehouse(Warehouse):
         self,
         project: str,
         dataset_prefix: str = "",
+        input_dataset_prefix: str | None = None,
         location: str = "US",
         api_endpoint: str | None = None,
         credentials: Credentials | None = None,
@@ -332,6 +336,8 @@ class BigQueryWarehouse(Warehouse):
             validate_identifier(dataset_prefix)
         self.project = project
         self.dataset_prefix = dataset_prefix
+        # inputs under their own prefix: shadow mode (docs/LEGACY.md#shadow-mode); None = the same prefix
+        self.datasets = DatasetNames(dataset_prefix if input_dataset_prefix is None else input_dataset_prefix, dataset_prefix)
         self.location = location
         self.resource = BigQueryClientResource(project=project, location=location, api_endpoint=api_endpoint)
         self._credentials = credentials
@@ -341,8 +347,10 @@ class BigQueryWarehouse(Warehouse):
 
     def __repr__(self) -> str:
         endpoint = f", api_endpoint={self.resource.api_endpoint!r}" if self.resource.api_endpoint else ""
+        inputs = f", input_dataset_prefix={self.datasets.input_prefix!r}" if self.datasets.shadow else ""
         return (
-            f"BigQueryWarehouse({self.project!r}, dataset_prefix={self.dataset_prefix!r}, location={self.location!r}{endpoint})"
+            f"BigQueryWarehouse({self.project!r}, dataset_prefix={self.dataset_prefix!r}{inputs}, "
+            f"location={self.location!r}{endpoint})"
         )
 
     @cached_property
@@ -360,28 +368,17 @@ class BigQueryWarehouse(Warehouse):
             ) from None
 
     # --- naming ------------------------------------------------------------------------------
-    def dataset_id(self, dataset: str) -> str:
-        return f"{self.project}.{validate_identifier(self.dataset_prefix + dataset)}"
+    def dataset_id(self, dataset: str, table: str = "") -> str:
+        """`project.<prefix>dataset`, the prefix of the inputs or of the outputs (`table` decides in nba_predictions)."""
+        return f"{self.project}.{self.datasets.dataset(dataset, table)}"
 
-    def table_id(self, table: TableContract | str) -> str:
-        dataset, name = (table.dataset, table.name) if isinstance(table, TableContract) else table.split(".", 1)
-        return f"{self.dataset_id(dataset)}.{validate_identifier(name)}"
+    def table_id(self, table: TableContract | ViewContract | str) -> str:
+        dataset, name = (table.dataset, table.name) if not isinstance(table, str) else table.split(".", 1)
+        return f"{self.dataset_id(dataset, name)}.{validate_identifier(name)}"
 
     def qualify(self, sql: str) -> str:
         """Rewrite the project's `dataset.table` names to `project`.<prefix>dataset.table."""
-        statements = sqlglot.parse(sql, read="bigquery")
-        if len(statements) != 1 or statements[0] is None:
-            raise ValueError("one statement per query")
-
-        def rewrite(node: exp.Expression) -> exp.Expression:
-            if isinstance(node, exp.Table) and not node.args.get("catalog") and node.db in DATASETS:
-                qualified = node.copy()
-                qualified.set("catalog", exp.to_identifier(self.project, quoted=True))
-                qualified.set("db", exp.to_identifier(validate_identifier(self.dataset_prefix + node.db)))
-                return qualified
-            return node
-
-        return statements[0].transform(rewrite).sql(dialect="bigquery")
+        return self.datasets.rename_tables(sql, catalog=self.project)
 
     # --- running jobs ------------------------------------------------------------------------
     def _call(self, operation: str, action: Callable[[], T]) -> T:
@@ -465,7 +462,7 @@ class BigQueryWarehouse(Warehouse):
 
     # --- schema ------------------------------------------------------------------------------
     def _create_table(self, table: TableContract) -> None:
-        dataset = bigquery.Dataset(self.dataset_id(table.dataset))
+        dataset = bigquery.Dataset(self.dataset_id(table.dataset, table.name))
         dataset.location = self.location
         self._call(f"create dataset {dataset.dataset_id}", lambda: self.client.create_dataset(dataset, exists_ok=True))
         resource = bigquery.Table(self.table_id(table), schema=contract_schema(table))
@@ -483,6 +480,15 @@ class BigQueryWarehouse(Warehouse):
         if table.description:
             resource.description = table.description
         self._call(f"create table {table.full_name}", lambda: self.client.create_table(resource, exists_ok=True))
+
+    def _create_view(self, view: ViewContract) -> None:
+        # DDL rather than the Tables API: CREATE OR REPLACE keeps the view's definition current in one job
+        dataset = bigquery.Dataset(self.dataset_id(view.dataset, view.name))
+        dataset.location = self.location
+        self._call(f"create dataset {dataset.dataset_id}", lambda: self.client.create_dataset(dataset, exists_ok=True))
+        target = f"`{self.project}`.{self.datasets.dataset(view.dataset, view.name)}.{_quoted(view.name)}"
+        statement = f"CREATE OR REPLACE VIEW {target} AS {self.qualify(view.query)}"
+        self._run_statement(statement, {}, {"table": view.full_name}, f"create view {view.full_name}")
 
     def _add_column(self, table: TableContract, column_name: str) -> None:
         column = table.column(column_name)

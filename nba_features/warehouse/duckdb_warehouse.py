@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from sqlglot import exp
 
-from nba_features.contracts import TableContract
+from nba_features.contracts import TableContract, ViewContract
 from nba_features.warehouse.base import (
     TransientWarehouseError,
     Warehouse,
@@ -30,6 +30,7 @@ from nba_features.warehouse.base import (
     retry_transient,
     to_arrow,
 )
+from nba_features.warehouse.datasets import DatasetNames
 from nba_features.warehouse.sql import check_parameters, duckdb_frame, duckdb_type, to_duckdb, validate_identifier
 
 DEFAULT_PATH = Path(".nba_features") / "warehouse.duckdb"
@@ -50,20 +51,25 @@ DUCKDB_CONFIG = {"memory_limit": "448MB", "threads": 1}
 INSERT_BATCH_ROWS = 4096
 
 
-def _qualified(table: TableContract | str) -> str:
-    dataset, name = (table.dataset, table.name) if isinstance(table, TableContract) else table.split(".", 1)
-    return f"{validate_identifier(dataset)}.{validate_identifier(name)}"
-
-
 class DuckDBWarehouse(Warehouse):
     kind = "duckdb"
 
-    def __init__(self, path: str | os.PathLike[str] | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, datasets: DatasetNames | None = None):
         self.path = Path(path or os.environ.get("NBA_FEATURES_WAREHOUSE") or DEFAULT_PATH)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # datasets are schemas of the file; prefixed ones (shadow mode, a legacy copy) are schemas too
+        self.datasets = datasets or DatasetNames()
 
     def __repr__(self) -> str:
-        return f"DuckDBWarehouse({str(self.path)!r})"
+        prefixes = "" if self.datasets.identity else f", datasets={self.datasets!r}"
+        return f"DuckDBWarehouse({str(self.path)!r}{prefixes})"
+
+    def _qualified(self, table: TableContract | ViewContract | str) -> str:
+        dataset, name = (table.dataset, table.name) if not isinstance(table, str) else table.split(".", 1)
+        return f"{self.datasets.dataset(dataset, name)}.{validate_identifier(name)}"
+
+    def _translate(self, sql: str) -> str:
+        return to_duckdb(sql if self.datasets.identity else self.datasets.rename_tables(sql))
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -95,12 +101,12 @@ class DuckDBWarehouse(Warehouse):
         self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None
     ) -> pd.DataFrame:
         bound = check_parameters(sql, params)
-        translated = to_duckdb(sql)
+        translated = self._translate(sql)
         return normalize_result(self._run(lambda c: duckdb_frame(c.execute(translated, bound))))
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> int:
         bound = check_parameters(sql, params)
-        translated = to_duckdb(sql)
+        translated = self._translate(sql)
         return int(self._run(lambda c: c.execute(translated, bound).fetchone()[0]))
 
     def execute_native(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -112,6 +118,7 @@ class DuckDBWarehouse(Warehouse):
 
     def live_columns(self, table: str) -> dict[str, str] | None:
         dataset, name = table.split(".", 1)
+        dataset = self.datasets.dataset(dataset, name)
         rows = self._run(
             lambda c: c.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
@@ -128,10 +135,19 @@ class DuckDBWarehouse(Warehouse):
         columns = ", ".join(
             f"{validate_identifier(c.name)} {duckdb_type(c.bq_type)}{'' if c.nullable else ' NOT NULL'}" for c in table.columns
         )
-        statement = f"CREATE TABLE IF NOT EXISTS {_qualified(table)} ({columns})"
+        statement = f"CREATE TABLE IF NOT EXISTS {self._qualified(table)} ({columns})"
 
         def create(connection):
-            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {validate_identifier(table.dataset)}")
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.datasets.dataset(table.dataset, table.name)}")
+            connection.execute(statement)
+
+        self._run(create)
+
+    def _create_view(self, view: ViewContract) -> None:
+        statement = f"CREATE OR REPLACE VIEW {self._qualified(view)} AS {self._translate(view.query)}"
+
+        def create(connection):
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.datasets.dataset(view.dataset, view.name)}")
             connection.execute(statement)
 
         self._run(create)
@@ -140,7 +156,7 @@ class DuckDBWarehouse(Warehouse):
         column = table.column(column_name)
         self._run(
             lambda c: c.execute(
-                f"ALTER TABLE {_qualified(table)} ADD COLUMN {validate_identifier(column.name)} {duckdb_type(column.bq_type)}"
+                f"ALTER TABLE {self._qualified(table)} ADD COLUMN {validate_identifier(column.name)} {duckdb_type(column.bq_type)}"
             )
         )
 
@@ -148,7 +164,7 @@ class DuckDBWarehouse(Warehouse):
     def _insert_sql(self, table: TableContract) -> str:
         names = ", ".join(validate_identifier(c.name) for c in table.columns)
         casts = ", ".join(f"CAST({c.name} AS {duckdb_type(c.bq_type)}) AS {c.name}" for c in table.columns)
-        return f"INSERT INTO {_qualified(table)} ({names}) SELECT {casts} FROM incoming_frame"
+        return f"INSERT INTO {self._qualified(table)} ({names}) SELECT {casts} FROM incoming_frame"
 
     def _arrow_stream(self, table: TableContract, frame: pd.DataFrame) -> pa.RecordBatchReader:
         """The prepared frame as Arrow batches with the contract's types, converted as DuckDB reads them."""
@@ -168,11 +184,13 @@ class DuckDBWarehouse(Warehouse):
             try:
                 # what each date held, read inside the transaction that deletes it
                 counts = connection.execute(
-                    f"SELECT {partition} AS d, COUNT(*) AS n FROM {_qualified(table)} "
+                    f"SELECT {partition} AS d, COUNT(*) AS n FROM {self._qualified(table)} "
                     f"WHERE {partition} IN (SELECT UNNEST(?::DATE[])) GROUP BY 1",
                     [dates],
                 ).df()
-                connection.execute(f"DELETE FROM {_qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates])
+                connection.execute(
+                    f"DELETE FROM {self._qualified(table)} WHERE {partition} IN (SELECT UNNEST(?::DATE[]))", [dates]
+                )
                 if len(frame):
                     connection.register("incoming_frame", self._arrow_stream(table, frame))  # a new stream per attempt
                     connection.execute(insert)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from nba_features.cli import main
-from nba_features.contracts import ContractError, contract, load_contracts, parse_ddl
+from nba_features.contracts import ContractError, contract, load_contracts, load_views, parse_ddl
 from nba_features.warehouse.bigquery_warehouse import BigQueryWarehouse, contract_schema
 from nba_features_tests.bigquery_emulator import EmulatorEndpoint
 
@@ -64,14 +64,17 @@ def old_contract(table: str, without: tuple[str, ...]):
 def test_schema_apply_creates_every_dataset_and_table_and_check_reports_drift(production_env, capsys):
     warehouse = production_env
     tables = sorted(load_contracts())
+    views = sorted(load_views())
 
     code, lines = cli(capsys, "schema", "check")
     assert code == 1
-    assert lines == [f"DRIFT {name}: table does not exist" for name in tables]
+    assert lines == [f"DRIFT {name}: table does not exist" for name in tables] + [
+        f"DRIFT {v}: view does not exist" for v in views
+    ]
 
     code, lines, errors = nba_features("schema", "apply")
     assert code == 0, errors
-    assert lines == [f"created {name}" for name in tables]
+    assert lines == [f"created {name}" for name in tables] + [f"created view {v}" for v in views]
     datasets = {d.dataset_id for d in warehouse.client.list_datasets() if d.dataset_id.startswith(warehouse.dataset_prefix)}
     assert datasets == {warehouse.dataset_prefix + spec.dataset for spec in load_contracts().values()}
     for name in tables:
@@ -85,7 +88,7 @@ def test_schema_apply_creates_every_dataset_and_table_and_check_reports_drift(pr
 
     code, lines, errors = nba_features("schema", "check")
     assert code == 0, errors
-    assert lines == [f"ok    {name}: matches schemas/" for name in tables]
+    assert lines == [f"ok    {name}: matches schemas/" for name in tables] + [f"ok    {v}: view exists" for v in views]
     assert cli(capsys, "schema", "apply") == (0, ["all tables match schemas/"])
 
 
