@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +92,7 @@ TARGETS: dict[str, list[str]] = {
 # SQL inside string constants: one token swapped at a time (comparisons, boolean logic, sort order).
 SQL_SWAPS = [(" <= ", " < "), (" < ", " <= "), (" >= ", " > "), (" > ", " >= "), (" = ", " != "), (" AND ", " OR "),
              (" IN (", " NOT IN ("), (" DESC", " ASC"), (" ASC", " DESC")]  # fmt: skip
+_SQL_WORDS = re.compile(r"\b(SELECT|WHERE|JOIN|DELETE|MERGE|INSERT|UPDATE|HAVING|QUALIFY)\b")
 COMPARE_SWAPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
                  ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}  # fmt: skip
 BINOP_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Mult}
@@ -98,6 +102,7 @@ CALL_SWAPS = {"min": "max", "max": "min", "any": "all", "all": "any"}
 @dataclass(frozen=True)
 class Mutation:
     index: int
+    key: str  # stable while the mutated code itself is unchanged: edits elsewhere in the module do not move it
     operator: str
     line: int
     before: str
@@ -139,7 +144,7 @@ def _candidates(tree: ast.AST) -> Iterator[tuple[ast.AST, str, Callable[[ast.AST
             yield node, "constant", lambda n: ast.Constant(not n.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             yield node, "constant", lambda n: ast.Constant(n.value + 1)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL_WORDS.search(node.value):
             for old, new in SQL_SWAPS:
                 if old in node.value:
                     yield node, "sql", lambda n, old=old, new=new: ast.Constant(n.value.replace(old, new, 1))
@@ -181,10 +186,13 @@ class _Replace(ast.NodeTransformer):
 
 def list_mutations(source: str) -> list[Mutation]:
     tree = ast.parse(source)
-    return [
-        Mutation(index, operator, node.lineno, _short(ast.unparse(node)), _short(ast.unparse(build(node))))
-        for index, (node, operator, build) in enumerate(_candidates(tree))
-    ]
+    mutations, seen = [], Counter()
+    for index, (node, operator, build) in enumerate(_candidates(tree)):
+        before, after = ast.unparse(node), ast.unparse(build(node))
+        seen[operator, before, after] += 1
+        key = hashlib.sha1(f"{operator}|{before}|{after}|{seen[operator, before, after]}".encode()).hexdigest()[:8]
+        mutations.append(Mutation(index, key, operator, node.lineno, _short(before), _short(after)))
+    return mutations
 
 
 def mutate(source: str, index: int) -> str:
@@ -258,9 +266,9 @@ def _run_tests(copy: Path, tests: list[str], markers: str, timeout: float, log: 
             code = os.waitstatus_to_exitcode(status)
             if code == 0:
                 return "survived", elapsed
-            # 1 failed, 2 collection/import error, 3 internal error, < 0 crashed: the mutant broke something the tests
-            # see (the baseline passed). 4 usage error and 5 nothing collected say nothing about the mutant.
-            return ("killed" if code in (1, 2, 3) or code < 0 else f"error({code})"), elapsed
+            # The baseline passed, so any failure is the mutant's: 1 failed, 2 collection error, 4 a conftest that no
+            # longer imports, < 0 crashed. 5 (nothing collected) says nothing about the mutant.
+            return ("killed" if code != 5 else "error(5)"), elapsed
         if elapsed > timeout:
             os.killpg(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -274,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", nargs="+", help="test paths (default: the module's entry in TARGETS)")
     parser.add_argument("--sample", type=int, default=40, help="at most this many mutants (0: all)")
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--only", type=int, nargs="+", help="run exactly these mutant indexes")
+    parser.add_argument("--only", nargs="+", help="run exactly these mutants (their keys, as printed)")
     parser.add_argument("--bigquery", action="store_true", help="also run tests marked bigquery (emulator, slow)")
     parser.add_argument("--revision", default="HEAD", help="the commit to test (default HEAD)")
     parser.add_argument("--working-tree", action="store_true", help="test the working tree instead of a commit")
@@ -285,24 +293,32 @@ def main(argv: list[str] | None = None) -> int:
     commit = (
         None if args.working_tree else subprocess.check_output(["git", "rev-parse", args.revision], cwd=ROOT, text=True).strip()
     )
-    copy = WORK / module.removesuffix(".py").replace("/", ".")
-    _copy_project(copy, commit)
-    target = copy / module
-    source = target.read_text()
+    if commit is None:
+        source = (ROOT / module).read_text()
+    else:
+        source = subprocess.check_output(["git", "show", f"{commit}:{module}"], cwd=ROOT, text=True)
     mutations = list_mutations(source)
     if args.list:
         for m in mutations:
-            print(f"{m.index:4d} {m.operator:10s} L{m.line:<4d} {m.before}  ->  {m.after}")
+            print(f"{m.key} {m.operator:10s} L{m.line:<4d} {m.before}  ->  {m.after}")
         return 0
     tests = args.tests or TARGETS[module]
     markers = "not slow" if args.bigquery else "not slow and not bigquery"
     if args.only:
-        chosen = sorted(args.only)
+        by_key = {m.key: m.index for m in mutations}
+        unknown = [key for key in args.only if key not in by_key]
+        if unknown:
+            print(f"no such mutant in {module}: {' '.join(unknown)} (the mutated code changed?)")
+            return 2
+        chosen = sorted(by_key[key] for key in args.only)
     elif args.sample and len(mutations) > args.sample:
         chosen = sorted(random.Random(args.seed).sample(range(len(mutations)), args.sample))
     else:
         chosen = list(range(len(mutations)))
 
+    copy = WORK / module.removesuffix(".py").replace("/", ".")
+    _copy_project(copy, commit)
+    target = copy / module
     _preload()
     baseline, baseline_seconds = _run_tests(copy, tests, markers, timeout=1800, log=copy / "baseline.log")
     if baseline != "survived":
@@ -320,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             target.write_text(mutate(source, index))
             status, seconds = _run_tests(copy, tests, markers, timeout, log=copy / f"mutant_{index}.log")
             results.append({**m.__dict__, "status": status, "seconds": round(seconds, 1)})
-            print(f"{index:4d} {status:9s} {seconds:6.1f}s {m.operator:10s} L{m.line:<4d} {m.before}  ->  {m.after}", flush=True)
+            print(f"{m.key} {status:9s} {seconds:6.1f}s {m.operator:10s} L{m.line:<4d} {m.before}  ->  {m.after}", flush=True)
     finally:
         target.write_text(source)
     counts = {s: sum(r["status"] == s for r in results) for s in sorted({r["status"] for r in results})}
