@@ -63,6 +63,7 @@ TARGETS: dict[str, list[str]] = {
     "nba_features/quality/table_checks.py": [
         "nba_features_tests/quality/test_table_checks.py",
         "nba_features_tests/quality/test_table_checks_empty_dates.py",
+        "nba_features_tests/quality/test_schema_check_outcomes.py",
     ],
     "nba_features/quality/feature_store_checks.py": [
         "nba_features_tests/quality/test_feature_store_checks.py",
