@@ -53,6 +53,7 @@ TARGETS: dict[str, list[str]] = {
     "nba_features/warehouse/duckdb_warehouse.py": [
         "nba_features_tests/warehouse_local/test_duckdb_warehouse.py",
         "nba_features_tests/warehouse_local/test_duckdb_nested_values.py",
+        "nba_features_tests/warehouse_local/test_duckdb_warehouse_path.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
     ],
