@@ -193,6 +193,8 @@ def list_mutations(source: str) -> list[Mutation]:
         before, after = ast.unparse(node), ast.unparse(build(node))
         seen[operator, before, after] += 1
         key = hashlib.sha1(f"{operator}|{before}|{after}|{seen[operator, before, after]}".encode()).hexdigest()[:8]
+        if operator == "sql":  # show the swapped token in its context, not the start of a long query
+            before, after = _around_change(node.value, build(node).value)
         mutations.append(Mutation(index, key, operator, node.lineno, _short(before), _short(after)))
     return mutations
 
@@ -202,6 +204,13 @@ def mutate(source: str, index: int) -> str:
     node, _, build = next(c for i, c in enumerate(_candidates(tree)) if i == index)
     mutated = ast.fix_missing_locations(_Replace(node, build(node)).visit(tree))
     return ast.unparse(mutated)
+
+
+def _around_change(before: str, after: str, context: int = 30) -> tuple[str, str]:
+    start = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
+    end = start + len(after) - len(before)
+    lo = max(0, start - context)
+    return "..." + before[lo : start + context] + "...", "..." + after[lo : max(start, end) + context] + "..."
 
 
 def _short(text: str) -> str:
