@@ -65,12 +65,15 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/quality/test_table_checks.py",
         "nba_features_tests/quality/test_table_checks_empty_dates.py",
         "nba_features_tests/quality/test_schema_check_outcomes.py",
+        "nba_features_tests/quality/test_value_ranges.py",
     ],
     "nba_features/quality/feature_store_checks.py": [
         "nba_features_tests/quality/test_feature_store_checks.py",
     ],
     "nba_features/quality/expected_rows.py": [
         "nba_features_tests/quality/test_table_checks.py",
+        "nba_features_tests/quality/test_value_ranges.py",
+        "nba_features_tests/quality/test_expected_rows_ranges.py",
     ],
     "nba_features/reruns/lookbacks.py": [
         "nba_features_tests/automation/test_lookbacks.py",
