@@ -140,7 +140,10 @@ def _parse_create(ddl: str, source: str) -> exp.Create:
 
 def parse_view(ddl: str, source: str = "<ddl>") -> ViewContract:
     """Parse one BigQuery CREATE VIEW statement."""
-    create = _parse_create(ddl, source)
+    return _view_from(_parse_create(ddl, source), source)
+
+
+def _view_from(create: exp.Create, source: str) -> ViewContract:
     if create.kind != "VIEW" or not create.this.db:
         raise ContractError(f"{source}: expected CREATE VIEW dataset.view AS SELECT ...")
     return ViewContract(create.this.db, create.this.name, create.expression.sql(dialect="bigquery"))
@@ -148,7 +151,10 @@ def parse_view(ddl: str, source: str = "<ddl>") -> ViewContract:
 
 def parse_ddl(ddl: str, source: str = "<ddl>") -> TableContract:
     """Parse one BigQuery CREATE TABLE statement into a contract."""
-    create = _parse_create(ddl, source)
+    return _table_from(_parse_create(ddl, source), ddl, source)
+
+
+def _table_from(create: exp.Create, ddl: str, source: str) -> TableContract:
     if create.kind != "TABLE":
         raise ContractError(f"{source}: expected one CREATE TABLE statement")
     schema = create.this
@@ -201,10 +207,6 @@ def parse_ddl(ddl: str, source: str = "<ddl>") -> TableContract:
     )
 
 
-def _is_view(ddl: str) -> bool:
-    return isinstance(parsed := sqlglot.parse_one(ddl, read="bigquery"), exp.Create) and parsed.kind == "VIEW"
-
-
 def _with_legacy_types(table: TableContract, source: Path) -> TableContract:
     legacy = LEGACY_TYPES.get(table.full_name, {})
     for name in legacy:
@@ -220,7 +222,8 @@ def _load_schema_dir(schemas_dir: Path) -> tuple[dict[str, TableContract], dict[
     views: dict[str, ViewContract] = {}
     for path in sorted(Path(schemas_dir).glob("*/*.sql")):
         text = path.read_text()
-        parsed = parse_view(text, source=str(path)) if _is_view(text) else parse_ddl(text, source=str(path))
+        create = _parse_create(text, str(path))
+        parsed = _view_from(create, str(path)) if create.kind == "VIEW" else _table_from(create, text, str(path))
         expected = f"{path.parent.name}.{path.stem}"
         if parsed.full_name != expected:
             raise ContractError(f"{path}: declares {parsed.full_name}, expected {expected}")
