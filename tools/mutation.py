@@ -46,6 +46,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "nba_features/warehouse/base.py": [
         "nba_features_tests/warehouse_local/test_duckdb_warehouse.py",
+        "nba_features_tests/warehouse_local/test_duckdb_refused_writes.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse/test_dialect.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
