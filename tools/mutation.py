@@ -47,6 +47,7 @@ TARGETS: dict[str, list[str]] = {
     "nba_features/warehouse/base.py": [
         "nba_features_tests/warehouse_local/test_duckdb_warehouse.py",
         "nba_features_tests/warehouse_local/test_duckdb_refused_writes.py",
+        "nba_features_tests/warehouse_local/test_normalize_result.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse/test_dialect.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
@@ -55,6 +56,8 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/warehouse_local/test_duckdb_warehouse.py",
         "nba_features_tests/warehouse_local/test_duckdb_nested_values.py",
         "nba_features_tests/warehouse_local/test_duckdb_warehouse_path.py",
+        "nba_features_tests/warehouse_local/test_duckdb_time_zone.py",
+        "nba_features_tests/warehouse_local/test_duckdb_catalog.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
     ],
