@@ -97,7 +97,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat() if value == value.normalize() and value.tzinfo is None else value.isoformat()
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import decimal
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import sqlglot
 from sqlglot import exp
 
 from nba_features.contracts import ContractError, TableContract, ViewContract, contract, load_contracts, load_views
@@ -35,6 +37,44 @@ class SchemaDriftError(ContractError):
 
 class TransientWarehouseError(RuntimeError):
     """A warehouse error worth retrying (a locked file, HTTP 5xx, rate limit)."""
+
+
+class QueryTimeoutError(RuntimeError):
+    """A statement ran past NBA_FEATURES_QUERY_TIMEOUT_SECONDS and was stopped (DuckDB: interrupted; BigQuery:
+    the job cancelled). Not retried: the same statement over the same data takes as long again, and every retry
+    would hold the `warehouse` pool's one slot that long once more (docs/ALERTS.md#query-timeouts)."""
+
+
+class TransientQueryTimeoutError(QueryTimeoutError, TransientWarehouseError):
+    """A BigQuery job stopped at its limit before it started running (still queued for slots): a retry can help."""
+
+
+# Measured in bench/RESULTS.md: the longest single statement of a season range run on DuckDB (the feature store's
+# season commit) takes ~1.5 s and a whole five-season range run 77 s; ten minutes leaves BigQuery's queueing and
+# a much larger league room while still freeing the pool's one slot within the hour of a daily run's deadline.
+DEFAULT_QUERY_TIMEOUT_SECONDS = 600.0
+
+
+def query_timeout_seconds(configured: float | None = None) -> float | None:
+    """The statement limit: `configured`, else NBA_FEATURES_QUERY_TIMEOUT_SECONDS, else the default; 0 = none."""
+    value = (
+        configured
+        if configured is not None
+        else float(os.environ.get("NBA_FEATURES_QUERY_TIMEOUT_SECONDS", DEFAULT_QUERY_TIMEOUT_SECONDS))
+    )
+    return value if value > 0 else None
+
+
+def statement_subject(sql: str, labels: Mapping[str, Any] | None) -> str:
+    """What a statement is about, for an error: the tables it names and its purpose (the caller's labels)."""
+    try:
+        tables = sorted(
+            {f"{t.db}.{t.name}" if t.db else t.name for t in sqlglot.parse_one(sql, read="bigquery").find_all(exp.Table)}
+        )
+    except sqlglot.errors.ParseError:
+        tables = []
+    purpose = ", ".join(f"{key}={value}" for key, value in sorted((labels or {}).items())) or "no purpose given"
+    return f"{', '.join(tables) or 'no table'} ({purpose})"
 
 
 @dataclass(frozen=True)
@@ -160,13 +200,15 @@ def normalize_result(frame: pd.DataFrame) -> pd.DataFrame:
             frame[name] = series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
         elif pd.api.types.is_datetime64_dtype(series.dtype):
             frame[name] = series.astype("datetime64[ns]")
-        elif series.dtype == object and decimal.Decimal in set(map(type, series.to_numpy())):
-            # NUMERIC columns of legacy tables (docs/LEGACY.md#type-compatibility): float64, as FLOAT64 reads
-            frame[name] = pd.to_numeric(series.map(lambda v: None if v is None else float(v)), errors="raise").astype("float64")
-        # the set of value types is collected in C: a Python call per value of every string column was
-        # half the cost of the extracts
-        elif series.dtype == object and any(issubclass(kind, (np.ndarray, dict)) for kind in set(map(type, series.to_numpy()))):
-            frame[name] = series.map(_to_list)
+        elif series.dtype == object:
+            # the set of value types is collected in C: a Python call per value of every string column was
+            # half the cost of the extracts
+            kinds = set(map(type, series.to_numpy()))
+            if any(issubclass(kind, (np.ndarray, dict)) for kind in kinds):
+                frame[name] = series.map(_to_list)
+            elif decimal.Decimal in kinds:
+                # NUMERIC columns of legacy tables (docs/LEGACY.md#type-compatibility): float64, as FLOAT64 reads
+                frame[name] = series.map(lambda v: np.nan if v is None else float(v)).astype("float64")
         elif str(series.dtype) == "dbdate":
             frame[name] = pd.to_datetime(series).astype("datetime64[ns]")
     return frame

@@ -22,6 +22,10 @@ def _decimal(value: float, numeric: Numeric) -> decimal.Decimal:
     return decimal.Decimal(repr(float(value))).quantize(decimal.Decimal(1).scaleb(-numeric.scale), rounding=decimal.ROUND_HALF_UP)
 
 
+def _shown(value: object) -> object:
+    return value.date() if isinstance(value, pd.Timestamp) else value
+
+
 def to_live_types(table: TableContract, frame: pd.DataFrame, live_types: dict[str, str]) -> tuple[TableContract, pd.DataFrame]:
     """The contract as the live table types it, and the prepared frame with those columns as rounded Decimals."""
     converted = frame.copy(deep=False)
@@ -37,10 +41,10 @@ def to_live_types(table: TableContract, frame: pd.DataFrame, live_types: dict[st
         overflow = [i for i in np.flatnonzero(present) if abs(rounded[i]) >= limit]
         if overflow:
             row = converted.iloc[overflow[0]]
-            key = ", ".join(f"{k}={row[k]}" for k in table.primary_key) or f"row {overflow[0]}"
+            key = ", ".join(f"{k}={_shown(row[k])}" for k in table.primary_key) or f"row {overflow[0]}"
             raise ContractError(
                 f"{table.full_name}.{name}: {len(overflow)} value(s) overflow the live type {numeric.spelling}, "
-                f"e.g. {values.iloc[overflow[0]]!r} at {key}; nothing was written (docs/LEGACY.md#type-compatibility)"
+                f"e.g. {float(values.iloc[overflow[0]])!r} at {key}; nothing was written (docs/LEGACY.md#type-compatibility)"
             )
         converted[name] = pd.Series(rounded, index=converted.index, dtype=object)
     return table.with_types({name: numeric_type(t).spelling for name, t in live_types.items()}), converted
