@@ -6,23 +6,9 @@ import dagster as dg
 
 from nba_features.contracts import contract
 from nba_features.defs.column_schema import column_schema
+from nba_features.phase4.inputs import SOURCE_TABLES
 
 SOURCE_GROUP = "phase3_and_raw"
-
-# Inputs every Phase 4 run may read. nba_predictions.prediction_accuracy is a Phase 5 output that
-# feeds features 55-56 when it exists (docs/RULES.md#feature-list): an external asset too, but an optional one.
-SOURCE_TABLES = (
-    "nba_reference.nba_schedule",
-    "nba_analytics.player_game_summary",
-    "nba_analytics.team_defense_game_summary",
-    "nba_analytics.team_offense_game_summary",
-    "nba_analytics.upcoming_player_game_context",
-    "nba_analytics.upcoming_team_game_context",
-    "nba_raw.odds_api_player_points_props",
-    "nba_raw.bettingpros_player_points_props",
-    "nba_raw.nbac_injury_report",
-    "nba_predictions.prediction_accuracy",
-)
 
 
 def source_asset_key(table: str) -> dg.AssetKey:

@@ -65,34 +65,38 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from nba_features.contracts import contract
 from nba_features.contracts.features import FEATURE_NAMES
+from nba_features.phase4.coercions import as_float_array, day_numbers
+from nba_features.phase4.inputs import (
+    BETTINGPROS_TABLE,
+    INJURY_REPORT_TABLE,
+    ODDS_TABLE,
+    PLAYER_CONTEXT_TABLE,
+    PLAYER_GAMES_TABLE,
+    PREDICTION_ACCURACY_TABLE,
+    SCHEDULE_TABLE,
+    TEAM_OFFENSE_GAMES_TABLE,
+)
 from nba_features.phase4.ml_features import player_history, team_context
 from nba_features.phase4.ml_features.feature_set import FeatureSet
-from nba_features.phase4.ml_features.output import TABLE, assemble, conform
+from nba_features.phase4.ml_features.output import TABLE, assemble
 from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS
 from nba_features.phase4.ml_features.upstream import COMPOSITE, UPSTREAM_ASSETS, UPSTREAMS, join_upstream
 from nba_features.phase4.ml_features.vegas import vegas_lines
-from nba_features.phase4.ml_features.windows import as_float, day_numbers
-from nba_features.phase4.seasons import SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS, season_frame
+from nba_features.phase4.output_rows import empty_output
+from nba_features.phase4.schedule import known_teams
+from nba_features.phase4.seasons import SEASON_LOOKBACK_DAYS, season_frame
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
 from nba_features.phase4.validation import (
     InputContractError,
     check_games_played,
+    check_known_teams,
     check_minutes_recorded,
     check_one_row_per,
     check_rule,
 )
 
 ASSET_NAME = "ml_feature_store_v2"
-
-PGS_TABLE = "nba_analytics.player_game_summary"
-TOGS_TABLE = "nba_analytics.team_offense_game_summary"
-UPCG_TABLE = "nba_analytics.upcoming_player_game_context"
-ODDS_TABLE = "nba_raw.odds_api_player_points_props"
-BETTINGPROS_TABLE = "nba_raw.bettingpros_player_points_props"
-INJURY_TABLE = "nba_raw.nbac_injury_report"
-PREDICTION_ACCURACY_TABLE = "nba_predictions.prediction_accuracy"
 
 HISTORY_LOOKBACK_DAYS = 365
 ODDS_LOOKBACK_DAYS = 14
@@ -136,7 +140,7 @@ PLAYER_GAMES_SQL = f"""
 SELECT player_lookup, game_id, game_date, team_abbr, opponent_team_abbr, points, minutes_played,
        ft_makes, ft_attempts, fg_makes, fg_attempts, paint_attempts, mid_range_attempts, three_pt_attempts,
        usage_rate, is_dnp
-FROM {PGS_TABLE}
+FROM {PLAYER_GAMES_TABLE}
 WHERE game_date >= DATE_SUB(@start_date, INTERVAL {HISTORY_LOOKBACK_DAYS} DAY)
   AND game_date < @end_date
 """
@@ -145,7 +149,7 @@ TEAM_GAMES_SQL = f"""
 -- bound: [start_date - {HISTORY_LOOKBACK_DAYS} days, end_date): season-to-date wins (a season is
 -- shorter than a year), the team's last 10 games within a year, its last 10 games within 60 days.
 SELECT team_abbr, game_date, pace, offensive_rating, win_flag, margin_of_victory
-FROM {TOGS_TABLE}
+FROM {TEAM_OFFENSE_GAMES_TABLE}
 WHERE game_date >= DATE_SUB(@start_date, INTERVAL {HISTORY_LOOKBACK_DAYS} DAY)
   AND game_date < @end_date
 """
@@ -155,7 +159,7 @@ PLAYER_CONTEXT_SQL = f"""
 SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, opponent_team_abbr, home_game,
        back_to_back, season_phase, days_rest, opponent_days_rest, player_status, games_in_last_7_days,
        minutes_in_last_7_days, star_teammates_out, game_total, game_spread, prop_over_streak, prop_under_streak
-FROM {UPCG_TABLE}
+FROM {PLAYER_CONTEXT_TABLE}
 WHERE game_date BETWEEN @start_date AND @end_date
 """
 
@@ -181,7 +185,7 @@ WHERE game_date BETWEEN @start_date AND @end_date
 INJURY_SQL = f"""
 -- bound: the run's dates only: the injury report of D
 SELECT report_date, report_time, team, player_lookup, injury_status
-FROM {INJURY_TABLE}
+FROM {INJURY_REPORT_TABLE}
 WHERE report_date BETWEEN @start_date AND @end_date
 """
 
@@ -202,31 +206,28 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], last_date: dt.date) -> N
     codes known to the schedule, no outcome row of a game the schedule lists as not played, one row per
     player (team) and date. Outcome rows that can feed no date of the run are not checked."""
     schedule = inputs["schedule"]
-    teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
-    known = f"a team of {SCHEDULE_TABLE}"
+    teams = known_teams(schedule)
     games = inputs["player_games"]
     games = games[games["game_date"] < pd.Timestamp(last_date)]
     for column in ("points", "minutes_played"):
-        check_rule(games, PGS_TABLE, "game_date", column, games[column] < 0, f"{column} >= 0")
+        check_rule(games, PLAYER_GAMES_TABLE, "game_date", column, games[column] < 0, f"{column} >= 0")
     for makes, attempts in (("fg_makes", "fg_attempts"), ("ft_makes", "ft_attempts")):
-        check_rule(games, PGS_TABLE, "game_date", makes, games[makes] > games[attempts], f"{makes} <= {attempts}")
-    for column in ("team_abbr", "opponent_team_abbr"):
-        check_rule(games, PGS_TABLE, "game_date", column, ~games[column].isin(teams), known)
-    check_one_row_per(games, PGS_TABLE, "game_date", ["game_date", "player_lookup"])
-    check_minutes_recorded(games, PGS_TABLE, "game_date", ("points", "fg_attempts"), key=("player_lookup", "game_id"))
-    check_games_played(games, PGS_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
+        check_rule(games, PLAYER_GAMES_TABLE, "game_date", makes, games[makes] > games[attempts], f"{makes} <= {attempts}")
+    check_known_teams(games, PLAYER_GAMES_TABLE, "game_date", ("team_abbr", "opponent_team_abbr"), teams)
+    check_one_row_per(games, PLAYER_GAMES_TABLE, "game_date", ["game_date", "player_lookup"])
+    check_minutes_recorded(games, PLAYER_GAMES_TABLE, "game_date", ("points", "fg_attempts"), key=("player_lookup", "game_id"))
+    check_games_played(games, PLAYER_GAMES_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
     team_games = inputs["team_offense"]
     team_games = team_games[team_games["game_date"] < pd.Timestamp(last_date)]
-    check_rule(team_games, TOGS_TABLE, "game_date", "team_abbr", ~team_games["team_abbr"].isin(teams), known)
-    check_one_row_per(team_games, TOGS_TABLE, "game_date", ["game_date", "team_abbr"])
-    check_games_played(team_games, TOGS_TABLE, "game_date", "team_abbr", schedule)
+    check_known_teams(team_games, TEAM_OFFENSE_GAMES_TABLE, "game_date", ("team_abbr",), teams)
+    check_one_row_per(team_games, TEAM_OFFENSE_GAMES_TABLE, "game_date", ["game_date", "team_abbr"])
+    check_games_played(team_games, TEAM_OFFENSE_GAMES_TABLE, "game_date", "team_abbr", schedule)
     context = inputs["player_context"]
-    for column in ("team_abbr", "opponent_team_abbr"):
-        check_rule(context, UPCG_TABLE, "game_date", column, ~context[column].isin(teams), known)
+    check_known_teams(context, PLAYER_CONTEXT_TABLE, "game_date", ("team_abbr", "opponent_team_abbr"), teams)
     duplicated = context.duplicated(["game_date", "player_lookup"], keep=False)
-    check_rule(context, UPCG_TABLE, "game_date", "player_lookup", duplicated, "one row per (game_date, player_lookup)")
+    check_rule(context, PLAYER_CONTEXT_TABLE, "game_date", "player_lookup", duplicated, "one row per (game_date, player_lookup)")
     injuries = inputs["injury_report"]
-    check_rule(injuries, INJURY_TABLE, "report_date", "team", ~injuries["team"].isin(teams), known)
+    check_known_teams(injuries, INJURY_REPORT_TABLE, "report_date", ("team",), teams)
 
 
 def player_set(context: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
@@ -235,7 +236,7 @@ def player_set(context: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
     without_context = sorted(set(game_days["date"]) - set(context["game_date"]))
     if without_context:
         raise InputContractError(
-            f"{UPCG_TABLE}: no rows on column game_date={without_context[0]:%Y-%m-%d}, a date with "
+            f"{PLAYER_CONTEXT_TABLE}: no rows on column game_date={without_context[0]:%Y-%m-%d}, a date with "
             f"scheduled games; rule 'every date with scheduled games has its players' context'"
         )
     context = context.assign(status=context["player_status"].fillna("").astype(str).str.strip().str.lower())
@@ -254,7 +255,7 @@ def build_features(r: pd.DataFrame) -> FeatureSet:
     fs = FeatureSet(len(r))
 
     def col(name: str) -> np.ndarray:
-        return as_float(r[name])
+        return as_float_array(r[name])
 
     cache_miss = r["cache_miss"].to_numpy()
 
@@ -391,7 +392,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     calendar = season_frame(dates, schedule)
     roster = player_set(inputs["player_context"], calendar)
     if roster.empty:
-        return conform(pd.DataFrame(columns=contract(TABLE).column_names))
+        return empty_output(TABLE)
 
     for upstream in UPSTREAMS:
         roster = join_upstream(roster, inputs[upstream.asset], upstream)
@@ -437,13 +438,13 @@ SPEC = Phase4Table(
     ),
     extracts=(
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),
-        Extract("player_games", PLAYER_GAMES_SQL, lookback_days=HISTORY_LOOKBACK_DAYS, source_table=PGS_TABLE),
-        Extract("team_offense", TEAM_GAMES_SQL, lookback_days=HISTORY_LOOKBACK_DAYS, source_table=TOGS_TABLE),
-        Extract("player_context", PLAYER_CONTEXT_SQL, lookback_days=0, source_table=UPCG_TABLE),
+        Extract("player_games", PLAYER_GAMES_SQL, lookback_days=HISTORY_LOOKBACK_DAYS, source_table=PLAYER_GAMES_TABLE),
+        Extract("team_offense", TEAM_GAMES_SQL, lookback_days=HISTORY_LOOKBACK_DAYS, source_table=TEAM_OFFENSE_GAMES_TABLE),
+        Extract("player_context", PLAYER_CONTEXT_SQL, lookback_days=0, source_table=PLAYER_CONTEXT_TABLE),
         *(Extract(u.asset, u.sql, lookback_days=0, source_table=u.table) for u in UPSTREAMS),
         Extract("odds_api", ODDS_SQL, lookback_days=ODDS_LOOKBACK_DAYS, source_table=ODDS_TABLE),
         Extract("bettingpros", BETTINGPROS_SQL, lookback_days=0, source_table=BETTINGPROS_TABLE),
-        Extract("injury_report", INJURY_SQL, lookback_days=0, source_table=INJURY_TABLE),
+        Extract("injury_report", INJURY_SQL, lookback_days=0, source_table=INJURY_REPORT_TABLE),
         Extract(
             "prediction_accuracy",
             GRADED_LINES_SQL,
@@ -456,12 +457,12 @@ SPEC = Phase4Table(
     upstream_assets=UPSTREAM_ASSETS,
     source_tables=(
         SCHEDULE_TABLE,
-        PGS_TABLE,
-        TOGS_TABLE,
-        UPCG_TABLE,
+        PLAYER_GAMES_TABLE,
+        TEAM_OFFENSE_GAMES_TABLE,
+        PLAYER_CONTEXT_TABLE,
         ODDS_TABLE,
         BETTINGPROS_TABLE,
-        INJURY_TABLE,
+        INJURY_REPORT_TABLE,
         PREDICTION_ACCURACY_TABLE,
     ),
 )

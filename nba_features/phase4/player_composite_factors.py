@@ -25,26 +25,45 @@ import numpy as np
 import pandas as pd
 
 from nba_features.contracts import contract
-from nba_features.phase4.common import empty_output, output_dates, sha16, stamp_and_hash
-from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS
+from nba_features.phase4.coercions import as_flag, as_float_series, rounded, with_datetime_columns
+from nba_features.phase4.completeness import rounded_completeness_block
+from nba_features.phase4.game_windows import DatedEvents, latest_team
+from nba_features.phase4.inputs import (
+    COMPOSITE_FACTORS_TABLE,
+    PLAYER_CONTEXT_TABLE,
+    PLAYER_GAMES_TABLE,
+    SCHEDULE_TABLE,
+    SHOT_ZONE_TABLE,
+    TEAM_CONTEXT_TABLE,
+    TEAM_DEFENSE_ZONE_TABLE,
+)
+from nba_features.phase4.output_rows import empty_output, output_dates, stamp_and_hash
+from nba_features.phase4.schedule import final_team_games, known_teams, scheduled_teams
+from nba_features.phase4.seasons import BOOTSTRAP_MODE_DAYS, SCHEDULE_SQL, SEASON_BOUNDARY_MONTHS, SEASON_LOOKBACK_DAYS
+from nba_features.phase4.source_tracking import (
+    covered_teams,
+    per_date,
+    players_with_shot_zones,
+    source_summary,
+    tracking_columns,
+)
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
+from nba_features.phase4.validation import (
+    check_games_played,
+    check_known_teams,
+    check_one_row_per,
+    check_range,
+    check_rule,
+)
 
-TABLE = "nba_precompute.player_composite_factors"
-PLAYER_CONTEXT_TABLE = "nba_analytics.upcoming_player_game_context"
-TEAM_CONTEXT_TABLE = "nba_analytics.upcoming_team_game_context"
-PLAYER_GAMES_TABLE = "nba_analytics.player_game_summary"
-SHOT_ZONE_TABLE = "nba_precompute.player_shot_zone_analysis"
-TEAM_DEFENSE_TABLE = "nba_precompute.team_defense_zone_analysis"
+TABLE = COMPOSITE_FACTORS_TABLE
+
 
 CALCULATION_VERSION = "v1_4factors"
 OWN_WINDOW_GAMES = 10
 # The last 10 team games are looked for within this many days before D; an NBA team plays 10 games
 # in about 3 weeks, All-Star break included, so the bound only caps the player_game_summary extract.
 OWN_WINDOW_MAX_DAYS = 60
-PRODUCTION_READY_PCT = 70.0
-BOOTSTRAP_MODE_DAYS = 30
-SEASON_BOUNDARY_MONTHS = (10, 11, 4)
 LEAGUE_AVG_PACE = 100.0
 
 # Defaults substituted for NULL inputs (phase4.md 3(c)).
@@ -117,7 +136,7 @@ TEAM_DEFENSE_SQL = f"""
 SELECT team_abbr, analysis_date,
        paint_defense_vs_league_avg, mid_range_defense_vs_league_avg, three_pt_defense_vs_league_avg,
        weakest_zone, is_production_ready, early_season_flag, data_hash, processed_at
-FROM {TEAM_DEFENSE_TABLE}
+FROM {TEAM_DEFENSE_ZONE_TABLE}
 WHERE analysis_date BETWEEN @start_date AND @end_date
 """
 
@@ -131,153 +150,7 @@ WHERE game_date >= DATE_SUB(@start_date, INTERVAL {OWN_WINDOW_MAX_DAYS} DAY)
 """
 
 
-# --- frame helpers (player_daily_cache uses them too) -------------------------------------------
-
-
-def as_float(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def as_flag(series: pd.Series) -> pd.Series:
-    """A BOOL column as plain bool, NULL read as FALSE."""
-    return series.astype("boolean").fillna(False).astype(bool)
-
-
-def day_numbers(dates: pd.Series | np.ndarray) -> np.ndarray:
-    return np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-
-
-class DatedEvents:
-    """Distinct (key, date) events sorted once, so spans can be counted by binary search, not joins."""
-
-    _SPAN = 1 << 20  # day numbers (days since 1970) stay far below this
-
-    def __init__(self, keys: pd.Series, dates: pd.Series):
-        events = pd.DataFrame({"key": keys.to_numpy(), "date": np.asarray(dates, dtype="datetime64[ns]")})
-        events = events.drop_duplicates()
-        self._codes = pd.Index(pd.unique(events["key"]))
-        self._sorted = np.sort(self._encode(events["key"], events["date"]))
-
-    def _encode(self, keys: pd.Series, dates: pd.Series | np.ndarray) -> np.ndarray:
-        # keys without events get code -1: a range below every event, so their counts are 0
-        codes = self._codes.get_indexer(pd.Index(keys)).astype(np.int64)
-        return codes * self._SPAN + day_numbers(dates)
-
-    def count(self, keys: pd.Series, start: pd.Series | np.ndarray, end: pd.Series | np.ndarray) -> np.ndarray:
-        """Events of each key dated in [start, end)."""
-        stop = np.searchsorted(self._sorted, self._encode(keys, end))
-        return stop - np.searchsorted(self._sorted, self._encode(keys, start))
-
-    def last_before(self, keys: pd.Series, end: pd.Series, floor: pd.Series, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The number (<= n) and the oldest date of each key's last n events in [floor, end).
-
-        The oldest date is NaT where there is no such event.
-        """
-        stop = np.searchsorted(self._sorted, self._encode(keys, end))
-        lowest = np.searchsorted(self._sorted, self._encode(keys, floor))
-        first = np.maximum(stop - n, lowest)
-        found = stop - first
-        oldest = np.full(len(first), np.datetime64("NaT"), dtype="datetime64[ns]")
-        has = found > 0
-        oldest[has] = (self._sorted[first[has]] % self._SPAN).astype("datetime64[D]").astype("datetime64[ns]")
-        return found, oldest
-
-
-def scheduled_teams(schedule: pd.DataFrame) -> pd.DataFrame:
-    """(game_date, team_abbr, game_status) for both teams of every scheduled game."""
-    return pd.concat(
-        [
-            schedule[["game_date", side, "game_status"]].rename(columns={side: "team_abbr"})
-            for side in ("home_team_tricode", "away_team_tricode")
-        ],
-        ignore_index=True,
-    )
-
-
-def completeness(expected: np.ndarray, actual: np.ndarray) -> pd.DataFrame:
-    """Completeness block: percent capped at 100 (100 when nothing is expected), missing, readiness."""
-    expected = np.asarray(expected, dtype=np.int64)
-    actual = np.asarray(actual, dtype=np.int64)
-    pct = np.where(expected > 0, 100.0 * actual / np.maximum(expected, 1), 100.0)
-    pct = np.round(np.minimum(pct, 100.0), 2)
-    return pd.DataFrame(
-        {
-            "expected_games_count": expected,
-            "actual_games_count": actual,
-            "completeness_percentage": pct,
-            "missing_games_count": np.maximum(expected - actual, 0),
-            "is_production_ready": pct >= PRODUCTION_READY_PCT,
-        }
-    )
-
-
-def hash_tokens(rows: pd.DataFrame, key_column: str) -> pd.Series:
-    """'key:data_hash' per upstream row (NULL data_hash as 'NULL'): what the source hashes are made of."""
-    data_hash = rows["data_hash"].astype(object).where(rows["data_hash"].notna(), "NULL").astype(str)
-    return rows[key_column].astype(str) + ":" + data_hash
-
-
-def source_summary(rows: pd.DataFrame, date_column: str, key_column: str) -> pd.DataFrame:
-    """Per date of `rows`: rows_found, last_updated (max processed_at) and hash.
-
-    hash = first 16 hex chars of SHA-256 over the rows' sorted 'key:data_hash' tokens, '|'-joined.
-    """
-    keyed = pd.DataFrame(
-        {"date": rows[date_column], "token": hash_tokens(rows, key_column), "processed_at": rows["processed_at"]}
-    )
-    grouped = keyed.groupby("date")
-    return pd.DataFrame(
-        {
-            "rows_found": grouped.size(),
-            "last_updated": grouped["processed_at"].max(),
-            "hash": grouped["token"].agg(lambda t: sha16("|".join(sorted(t)))),
-        }
-    )
-
-
-def share_pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """numerator / denominator x 100, 2 dp, capped at 100; 100 when the denominator is 0."""
-    pct = (100.0 * numerator / denominator.where(denominator > 0)).clip(upper=100.0).fillna(100.0)
-    return pct.round(2)
-
-
-def rounded(values: pd.Series | np.ndarray, decimals: int) -> np.ndarray:
-    # adding 0.0 turns -0.0 into 0.0, so equal values always print (and hash) the same
-    return np.round(np.asarray(values, dtype="float64"), decimals) + 0.0
-
-
 # --- inputs ---------------------------------------------------------------------------------------
-
-KNOWN_TEAM_RULE = "a team of nba_reference.nba_schedule"
-
-
-def check_known_teams(frame: pd.DataFrame, table: str, date_column: str, columns: Sequence[str], teams: set[str]) -> None:
-    for column in columns:
-        check_rule(frame, table, date_column, column, ~frame[column].isin(teams), KNOWN_TEAM_RULE)
-
-
-def check_range(
-    frame: pd.DataFrame, table: str, date_column: str, column: str,
-    low: float | None = None, high: float | None = None, rule: str | None = None,
-) -> None:  # fmt: skip
-    """Known values of `column` lie in [low, high] (NULL is allowed)."""
-    values = as_float(frame[column])
-    outside = pd.Series(False, index=frame.index)
-    if low is not None:
-        outside |= values < low
-    if high is not None:
-        outside |= values > high
-    if high is None:
-        default_rule = f"{column} >= {low:g}"
-    elif low is None:
-        default_rule = f"{column} <= {high:g}"
-    else:
-        default_rule = f"{low:g} <= {column} <= {high:g}"
-    check_rule(frame, table, date_column, column, outside, rule or default_rule)
-
-
-def check_unique(frame: pd.DataFrame, table: str, date_column: str, key: list[str]) -> None:
-    check_one_row_per(frame, table, date_column, key)
 
 
 def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str]) -> None:
@@ -294,11 +167,11 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str]) -> None
     check_range(*context, "player_age", low=1)
     for column in ("projected_usage_rate", "avg_usage_rate_last_7_games"):
         check_range(*context, column, low=0, high=100, rule=f"{column} is a percentage 0-100")
-    check_unique(*context, ["game_date", "player_lookup"])
+    check_one_row_per(*context, ["game_date", "player_lookup"])
 
     team_context = (inputs["team_context"], TEAM_CONTEXT_TABLE, "game_date")
     check_known_teams(*team_context, ("team_abbr",), teams)
-    check_unique(*team_context, ["game_date", "team_abbr"])
+    check_one_row_per(*team_context, ["game_date", "team_abbr"])
 
     shot_zones = (inputs["shot_zones"], SHOT_ZONE_TABLE, "analysis_date")
     for column in ("paint_rate_last_10", "mid_range_rate_last_10", "three_pt_rate_last_10"):
@@ -306,15 +179,15 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str]) -> None
     zone = inputs["shot_zones"]["primary_scoring_zone"]
     unknown_zone = zone.notna() & ~zone.isin(SHOT_ZONE_VALUES)
     check_rule(*shot_zones, "primary_scoring_zone", unknown_zone, f"one of {', '.join(SHOT_ZONE_VALUES)}")
-    check_unique(*shot_zones, ["analysis_date", "player_lookup"])
+    check_one_row_per(*shot_zones, ["analysis_date", "player_lookup"])
 
-    defense = (inputs["team_defense"], TEAM_DEFENSE_TABLE, "analysis_date")
+    defense = (inputs["team_defense"], TEAM_DEFENSE_ZONE_TABLE, "analysis_date")
     check_known_teams(*defense, ("team_abbr",), teams)
-    check_unique(*defense, ["analysis_date", "team_abbr"])
+    check_one_row_per(*defense, ["analysis_date", "team_abbr"])
 
     games = (inputs["player_games"], PLAYER_GAMES_TABLE, "game_date")
     check_known_teams(*games, ("team_abbr",), teams)
-    check_unique(*games, ["game_date", "player_lookup"])
+    check_one_row_per(*games, ["game_date", "player_lookup"])
     check_games_played(*games, "team_abbr", schedule, key=("player_lookup",))
 
 
@@ -349,13 +222,13 @@ def fatigue_factor(players: pd.DataFrame) -> pd.DataFrame:
     """Fatigue score 0-100 (higher = fresher) and the inputs and adjustments behind it."""
     inputs = pd.DataFrame(
         {
-            "days_rest": as_float(players["days_rest"]).fillna(DEFAULT_DAYS_REST),
+            "days_rest": as_float_series(players["days_rest"]).fillna(DEFAULT_DAYS_REST),
             "back_to_back": as_flag(players["back_to_back"]),
-            "games_last_7": as_float(players["games_in_last_7_days"]).fillna(DEFAULT_GAMES_LAST_7),
-            "minutes_last_7": as_float(players["minutes_in_last_7_days"]).fillna(DEFAULT_MINUTES_LAST_7),
-            "avg_minutes_pg_last_7": as_float(players["avg_minutes_per_game_last_7"]).fillna(DEFAULT_AVG_MINUTES_LAST_7),
-            "back_to_backs_last_14": as_float(players["back_to_backs_last_14_days"]).fillna(DEFAULT_BACK_TO_BACKS_LAST_14),
-            "player_age": as_float(players["player_age"]).fillna(DEFAULT_PLAYER_AGE),
+            "games_last_7": as_float_series(players["games_in_last_7_days"]).fillna(DEFAULT_GAMES_LAST_7),
+            "minutes_last_7": as_float_series(players["minutes_in_last_7_days"]).fillna(DEFAULT_MINUTES_LAST_7),
+            "avg_minutes_pg_last_7": as_float_series(players["avg_minutes_per_game_last_7"]).fillna(DEFAULT_AVG_MINUTES_LAST_7),
+            "back_to_backs_last_14": as_float_series(players["back_to_backs_last_14_days"]).fillna(DEFAULT_BACK_TO_BACKS_LAST_14),
+            "player_age": as_float_series(players["player_age"]).fillna(DEFAULT_PLAYER_AGE),
         },
         index=players.index,
     )
@@ -395,8 +268,8 @@ def shot_zone_mismatch_factor(players: pd.DataFrame) -> pd.DataFrame:
     defence = pd.Series(np.nan, index=players.index)
     for name in ("paint", "mid_range", "three_pt"):
         chosen = zone == name
-        usage = usage.where(~chosen, as_float(players[f"shot_{name}_rate_last_10"]))
-        defence = defence.where(~chosen, as_float(players[f"defense_{name}_defense_vs_league_avg"]))
+        usage = usage.where(~chosen, as_float_series(players[f"shot_{name}_rate_last_10"]))
+        defence = defence.where(~chosen, as_float_series(players[f"defense_{name}_defense_vs_league_avg"]))
     usage = usage.fillna(DEFAULT_ZONE_RATE)
     defence = defence.fillna(0.0)
     weighted = defence * np.minimum(usage / 50.0, 1.0)
@@ -407,21 +280,21 @@ def shot_zone_mismatch_factor(players: pd.DataFrame) -> pd.DataFrame:
 
 
 def pace_factor(players: pd.DataFrame) -> pd.DataFrame:
-    differential = as_float(players["pace_differential"]).fillna(0.0)
+    differential = as_float_series(players["pace_differential"]).fillna(0.0)
     return pd.DataFrame(
         {
             "score": (differential / 2.0).clip(-3.0, 3.0),
             "pace_differential": differential,
-            "opponent_pace_last_10": as_float(players["opponent_pace_last_10"]).fillna(LEAGUE_AVG_PACE),
+            "opponent_pace_last_10": as_float_series(players["opponent_pace_last_10"]).fillna(LEAGUE_AVG_PACE),
         }
     )
 
 
 def usage_spike_factor(players: pd.DataFrame) -> pd.DataFrame:
     """0.3 x (projected - recent usage), amplified for positive spikes when star teammates are out."""
-    projected = as_float(players["projected_usage_rate"]).fillna(DEFAULT_USAGE_RATE)
-    baseline = as_float(players["avg_usage_rate_last_7_games"]).fillna(DEFAULT_USAGE_RATE)
-    stars_out = as_float(players["star_teammates_out"]).fillna(0).astype("int64")
+    projected = as_float_series(players["projected_usage_rate"]).fillna(DEFAULT_USAGE_RATE)
+    baseline = as_float_series(players["avg_usage_rate_last_7_games"]).fillna(DEFAULT_USAGE_RATE)
+    stars_out = as_float_series(players["star_teammates_out"]).fillna(0).astype("int64")
     base = 0.3 * (projected - baseline)
     boost = np.select([(base > 0) & (stars_out >= 2), (base > 0) & (stars_out == 1)], [1.30, 1.15], 1.0)
     score = (base * boost).clip(-3.0, 3.0).where(baseline != 0, 0.0)
@@ -551,31 +424,13 @@ def range_issues(scores: pd.DataFrame) -> list[list[str]]:
 # --- completeness and source tracking -------------------------------------------------------------
 
 
-def latest_team(players: pd.DataFrame, date_column: str, player_games: pd.DataFrame, max_days: int) -> pd.Series:
-    """The team of each player's latest player_game_summary row in [date - max_days, date), else NaN.
-
-    Completeness is measured against that team's games (phase4.md 0.4): after a trade the player's
-    recent rows are his old team's games.
-    """
-    probe = pd.DataFrame({"player_lookup": players["player_lookup"].to_numpy(), "date": players[date_column].to_numpy()})
-    probe["row"] = np.arange(len(probe))
-    rows = player_games[["player_lookup", "game_date", "team_abbr"]].sort_values("game_date", kind="stable")
-    found = pd.merge_asof(
-        probe.sort_values("date", kind="stable"), rows, left_on="date", right_on="game_date", by="player_lookup",
-        allow_exact_matches=False, tolerance=pd.Timedelta(days=max_days),
-    )  # fmt: skip
-    return pd.Series(found.set_index("row")["team_abbr"].reindex(np.arange(len(probe))).to_numpy(), index=players.index)
-
-
 def own_completeness(players: pd.DataFrame, schedule: pd.DataFrame, player_games: pd.DataFrame) -> pd.DataFrame:
     """The player's last-10-games window: his team's final games this season before D (within 60
     days, capped at 10) against the dates with a player_game_summary row in their span [oldest, D).
 
     His team: that of his latest player_game_summary row within the 60 days, else his UPCG team.
     """
-    teams = scheduled_teams(schedule)
-    finals = teams[teams["game_status"] == 3]
-    team_games = DatedEvents(finals["team_abbr"], finals["game_date"])
+    team_games = final_team_games(schedule)
     team = latest_team(players, "game_date", player_games, OWN_WINDOW_MAX_DAYS).fillna(players["team_abbr"])
     floor = np.maximum(
         players["season_start"].to_numpy(dtype="datetime64[ns]"),
@@ -585,36 +440,9 @@ def own_completeness(players: pd.DataFrame, schedule: pd.DataFrame, player_games
     span_start = np.where(np.isnat(oldest), players["game_date"].to_numpy(dtype="datetime64[ns]"), oldest)
     found = DatedEvents(player_games["player_lookup"], player_games["game_date"])
     actual = found.count(players["player_lookup"], span_start, players["game_date"])
-    block = completeness(expected, actual)
+    block = rounded_completeness_block(expected, actual)
     block.index = players.index
     return block
-
-
-def per_date(frame: pd.DataFrame, dates: pd.Series, date_column: str = "game_date") -> np.ndarray:
-    """Rows of `frame` on each of `dates` (0 where none)."""
-    return frame.groupby(date_column).size().reindex(dates).fillna(0).to_numpy()
-
-
-def covered_teams(rows: pd.DataFrame, date_column: str, playing: pd.DataFrame) -> pd.DataFrame:
-    """The (game_date, team_abbr) pairs of `playing` that have at least one row in `rows` that day."""
-    present = rows[[date_column, "team_abbr"]].drop_duplicates().rename(columns={date_column: "game_date"})
-    return playing.merge(present, on=["game_date", "team_abbr"])
-
-
-def players_with_shot_zones(context: pd.DataFrame, shot_zones: pd.DataFrame) -> pd.DataFrame:
-    """The upcoming-context players of each date that have a shot-zone row for that date."""
-    zones = shot_zones[["analysis_date", "player_lookup"]].rename(columns={"analysis_date": "game_date"})
-    return context[["game_date", "player_lookup"]].merge(zones, on=["game_date", "player_lookup"])
-
-
-def tracking_columns(prefix: str, summary: pd.DataFrame, numerator: np.ndarray, denominator: np.ndarray) -> dict[str, object]:
-    """The four source_<prefix>_* columns from a per-date source_summary (aligned to the output dates)."""
-    return {
-        f"source_{prefix}_last_updated": pd.to_datetime(summary["last_updated"].to_numpy(), utc=True),
-        f"source_{prefix}_rows_found": summary["rows_found"].fillna(0).astype("int64").to_numpy(),
-        f"source_{prefix}_completeness_pct": share_pct(pd.Series(numerator), pd.Series(denominator)).to_numpy(),
-        f"source_{prefix}_hash": summary["hash"].astype(object).where(summary["hash"].notna(), None).to_numpy(),
-    }
 
 
 def source_tracking(calendar: pd.DataFrame, inputs: Mapping[str, pd.DataFrame], schedule: pd.DataFrame) -> pd.DataFrame:
@@ -710,12 +538,9 @@ DATE_COLUMNS = {
 
 
 def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run: RunInfo) -> pd.DataFrame:
-    inputs = {
-        name: inputs[name].assign(**{c: pd.to_datetime(inputs[name][c]).astype("datetime64[ns]") for c in columns})
-        for name, columns in DATE_COLUMNS.items()
-    }
+    inputs = with_datetime_columns(inputs, DATE_COLUMNS)
     schedule = inputs["schedule"]
-    teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
+    teams = known_teams(schedule)
     validate_inputs(inputs, teams)
     calendar = output_dates(dates, schedule)
     players = inputs["player_context"].merge(
@@ -813,7 +638,7 @@ SPEC = Phase4Table(
         Extract("player_context", PLAYER_CONTEXT_SQL, lookback_days=0, source_table=PLAYER_CONTEXT_TABLE),
         Extract("team_context", TEAM_CONTEXT_SQL, lookback_days=0, source_table=TEAM_CONTEXT_TABLE),
         Extract("shot_zones", SHOT_ZONE_SQL, lookback_days=0, source_table=SHOT_ZONE_TABLE),
-        Extract("team_defense", TEAM_DEFENSE_SQL, lookback_days=0, source_table=TEAM_DEFENSE_TABLE),
+        Extract("team_defense", TEAM_DEFENSE_SQL, lookback_days=0, source_table=TEAM_DEFENSE_ZONE_TABLE),
         Extract("player_games", PLAYER_GAMES_SQL, lookback_days=OWN_WINDOW_MAX_DAYS, source_table=PLAYER_GAMES_TABLE),
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),
     ),

@@ -15,9 +15,6 @@ Players with fewer than 3 played games this season, or whose last one is more th
 D, get no row. Outcome rows are read strictly before D (decision 1). assisted_rate_last_10 is a
 percentage 0-100 like PSZA's (decision 4; the legacy cache stored a fraction).
 
-The frame helpers (event counting, completeness block, hashes, source tracking) are shared with
-player_composite_factors.
-
 Range runs are one set-based pass: each (player, season) and (team, season) game sequence carries
 running sums once, and every date's window is two binary searches and a difference.
 """
@@ -31,35 +28,39 @@ import numpy as np
 import pandas as pd
 
 from nba_features.contracts import contract
-from nba_features.phase4.common import empty_output, output_dates, sha16, stamp_and_hash
-from nba_features.phase4.player_composite_factors import (
-    DatedEvents,
-    as_flag,
-    as_float,
-    check_known_teams,
-    check_range,
-    check_unique,
-    completeness,
+from nba_features.phase4.coercions import as_flag, as_float_series, day_numbers, rounded, with_datetime_columns
+from nba_features.phase4.completeness import rounded_completeness_block
+from nba_features.phase4.game_windows import DatedEvents, GameSequences, latest_team
+from nba_features.phase4.inputs import (
+    DAILY_CACHE_TABLE,
+    PLAYER_CONTEXT_TABLE,
+    PLAYER_GAMES_TABLE,
+    SCHEDULE_TABLE,
+    SHOT_ZONE_TABLE,
+    TEAM_OFFENSE_GAMES_TABLE,
+)
+from nba_features.phase4.output_rows import empty_output, output_dates, sha16, stamp_and_hash
+from nba_features.phase4.schedule import FINAL_GAME_STATUS, final_team_games, known_teams, scheduled_teams
+from nba_features.phase4.seasons import BOOTSTRAP_MODE_DAYS, SCHEDULE_SQL, SEASON_BOUNDARY_MONTHS, SEASON_LOOKBACK_DAYS
+from nba_features.phase4.source_tracking import (
     covered_teams,
-    day_numbers,
     hash_tokens,
-    latest_team,
     per_date,
     players_with_shot_zones,
-    rounded,
-    scheduled_teams,
     source_summary,
     tracking_columns,
 )
-from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import check_games_played, check_minutes_recorded, check_rule
+from nba_features.phase4.validation import (
+    check_games_played,
+    check_known_teams,
+    check_minutes_recorded,
+    check_one_row_per,
+    check_range,
+    check_rule,
+)
 
-TABLE = "nba_precompute.player_daily_cache"
-PLAYER_GAMES_TABLE = "nba_analytics.player_game_summary"
-TEAM_OFFENSE_TABLE = "nba_analytics.team_offense_game_summary"
-PLAYER_CONTEXT_TABLE = "nba_analytics.upcoming_player_game_context"
-SHOT_ZONE_TABLE = "nba_precompute.player_shot_zone_analysis"
+TABLE = DAILY_CACHE_TABLE
 
 CACHE_VERSION = "v1"
 SEASON_MAX_GAMES = 82
@@ -72,8 +73,6 @@ ROSTER_EXPANSION_DAYS = 30
 TEAM_WINDOW_GAMES = 10
 GAMES_WINDOWS = {"l5": 5, "l10": 10}
 DAY_WINDOWS = {"l7d": 7, "l14d": 14}
-BOOTSTRAP_MODE_DAYS = 30
-SEASON_BOUNDARY_MONTHS = (10, 11, 4)
 # cache_quality_score → quality_tier, highest first
 QUALITY_TIERS = ((95.0, "gold"), (75.0, "silver"), (50.0, "bronze"), (25.0, "poor"))
 
@@ -111,7 +110,7 @@ TEAM_OFFENSE_SQL = f"""
 -- covers the season before each date, in which a team's last 10 games are taken (outcome rows,
 -- decision 1: game_date < D)
 SELECT team_abbr, game_id, game_date, season_year, pace, offensive_rating, data_hash, processed_at
-FROM {TEAM_OFFENSE_TABLE}
+FROM {TEAM_OFFENSE_GAMES_TABLE}
 WHERE game_date >= @season_start
   AND game_date < @end_date
 """
@@ -151,20 +150,20 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str], last_da
     games = (games_frame[games_frame["game_date"] < pd.Timestamp(last_date)], PLAYER_GAMES_TABLE, "game_date")
     for column in ("points", "minutes_played", "fg_makes", "assisted_fg_makes", "ts_pct"):
         check_range(*games, column, low=0)
-    assisted_above_makes = as_float(games[0]["assisted_fg_makes"]) > as_float(games[0]["fg_makes"])
+    assisted_above_makes = as_float_series(games[0]["assisted_fg_makes"]) > as_float_series(games[0]["fg_makes"])
     check_rule(*games, "assisted_fg_makes", assisted_above_makes, "assisted_fg_makes <= fg_makes")
     check_range(*games, "usage_rate", low=0, high=100, rule="usage_rate is a percentage 0-100")
     check_known_teams(*games, ("team_abbr",), teams)
-    check_unique(*games, ["game_date", "player_lookup"])
+    check_one_row_per(*games, ["game_date", "player_lookup"])
     check_minutes_recorded(*games, ("points",), key=("player_lookup", "game_id"))
     check_games_played(*games, "team_abbr", inputs["schedule"], key=("player_lookup", "game_id"))
 
     offense_frame = inputs["team_offense"]
-    offense = (offense_frame[offense_frame["game_date"] < pd.Timestamp(last_date)], TEAM_OFFENSE_TABLE, "game_date")
+    offense = (offense_frame[offense_frame["game_date"] < pd.Timestamp(last_date)], TEAM_OFFENSE_GAMES_TABLE, "game_date")
     check_known_teams(*offense, ("team_abbr",), teams)
     check_range(*offense, "pace", low=1)
     check_range(*offense, "offensive_rating", low=0)
-    check_unique(*offense, ["game_date", "team_abbr"])
+    check_one_row_per(*offense, ["game_date", "team_abbr"])
     check_games_played(*offense, "team_abbr", inputs["schedule"], key=("game_id",))
 
     context = (inputs["player_context"], PLAYER_CONTEXT_TABLE, "game_date")
@@ -173,83 +172,19 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str], last_da
         check_range(*context, column, low=0)
     check_range(*context, "games_in_last_7_days", low=0, high=7)
     check_range(*context, "games_in_last_14_days", low=0, high=14)
-    check_unique(*context, ["game_date", "player_lookup"])
+    check_one_row_per(*context, ["game_date", "player_lookup"])
 
     shot_zones = (inputs["shot_zones"], SHOT_ZONE_TABLE, "analysis_date")
     for column in ("paint_rate_last_10", "three_pt_rate_last_10"):
         check_range(*shot_zones, column, low=0, high=100, rule=f"{column} is a percentage 0-100 (decision 4)")
-    check_unique(*shot_zones, ["analysis_date", "player_lookup"])
+    check_one_row_per(*shot_zones, ["analysis_date", "player_lookup"])
 
 
 def played_mask(games: pd.DataFrame) -> pd.Series:
     """Games the player played: active, not DNP, points known, and minutes > 0 or points > 0."""
-    points = as_float(games["points"])
-    minutes = as_float(games["minutes_played"])
+    points = as_float_series(games["points"])
+    minutes = as_float_series(games["minutes_played"])
     return as_flag(games["is_active"]) & ~as_flag(games["is_dnp"]) & points.notna() & ((minutes > 0) | (points > 0))
-
-
-class GameSequences:
-    """Each (key, season)'s games in date order with running sums, so a sum or mean over the last n
-    games before any date is two binary searches and a difference, not a join of dates x games."""
-
-    _SPAN = 1 << 20  # day numbers (days since 1970) stay far below this
-
-    def __init__(self, games: pd.DataFrame, key: str, columns: Sequence[str]):
-        self.games = games.sort_values([key, "season_year", "game_date"], kind="stable").reset_index(drop=True)
-        pairs = self.games[[key, "season_year"]]
-        self._blocks = pd.MultiIndex.from_frame(pairs.drop_duplicates())
-        codes = self._blocks.get_indexer(pd.MultiIndex.from_frame(pairs)).astype(np.int64)
-        self._sorted = codes * self._SPAN + day_numbers(self.games["game_date"])
-        # per column: running sum and running count of known values, restarting in each sequence
-        self._running: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        for column in columns:
-            values = as_float(self.games[column])
-            filled = values.fillna(0.0)
-            known = values.notna().astype("int64")
-            self._running[column] = (
-                filled.groupby(codes).cumsum().to_numpy(), filled.to_numpy(),
-                known.groupby(codes).cumsum().to_numpy(), known.to_numpy(),
-            )  # fmt: skip
-
-    def locate(self, keys: pd.Series, seasons: pd.Series, dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """(first game of the sequence, first game on or after the date) as positions; equal if none before."""
-        queries = pd.MultiIndex.from_arrays([keys.to_numpy(), seasons.to_numpy().astype(np.int64)])
-        codes = self._blocks.get_indexer(queries).astype(np.int64)  # -1: no sequence, every count is 0
-        start = np.searchsorted(self._sorted, codes * self._SPAN)
-        stop = np.searchsorted(self._sorted, codes * self._SPAN + day_numbers(dates))
-        return start, stop
-
-    @staticmethod
-    def _span(running: np.ndarray, values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        """Sum over positions [first, stop) from a running sum that restarts in each sequence (0 if empty)."""
-        if len(values) == 0:
-            return np.zeros(len(first))
-        last = np.clip(stop - 1, 0, None)
-        head = np.clip(first, 0, len(values) - 1)
-        return np.where(stop > first, running[last] - running[head] + values[head], 0)
-
-    def total(self, column: str, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        """Sum of the column's known values over positions [first, stop)."""
-        running, values, _, _ = self._running[column]
-        return self._span(running, values, first, stop).astype("float64")
-
-    def known(self, column: str, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        _, _, running, values = self._running[column]
-        return self._span(running, values, first, stop).astype("int64")
-
-    def mean(self, column: str, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        """Mean of the known values over [first, stop); NaN when none is known."""
-        count = self.known(column, first, stop)
-        return np.where(count > 0, self.total(column, first, stop) / np.maximum(count, 1), np.nan)
-
-    def value_at(self, column: str, position: np.ndarray, present: np.ndarray) -> np.ndarray:
-        """The column's value at each position where `present`, else None/NaT."""
-        values = self.games[column].to_numpy()
-        if len(values) == 0:
-            return np.full(len(position), None, dtype=object)
-        picked = values[np.clip(position, 0, len(values) - 1)]
-        empty = np.datetime64("NaT") if np.issubdtype(values.dtype, np.datetime64) else None
-        return np.where(present, picked, empty)
 
 
 # --- players --------------------------------------------------------------------------------------
@@ -339,9 +274,7 @@ def window_completeness(
 ) -> dict[str, pd.DataFrame]:
     """Per window: expected = the team's final games in the window (capped at the window size) minus
     the player's non-played rows there (DNP-aware, phase4.md 4(c)); actual = his played games there."""
-    teams = scheduled_teams(schedule)
-    finals = teams[teams["game_status"] == 3]
-    team_games = DatedEvents(finals["team_abbr"], finals["game_date"])
+    team_games = final_team_games(schedule)
     played_games = DatedEvents(games.loc[played, "player_lookup"], games.loc[played, "game_date"])
     missed_games = DatedEvents(games.loc[~played, "player_lookup"], games.loc[~played, "game_date"])
     end = players["date"].to_numpy(dtype="datetime64[ns]")
@@ -360,7 +293,7 @@ def window_completeness(
     windows = {}
     for name, (team_found, start) in spans.items():
         expected = np.maximum(team_found - missed_games.count(players["player_lookup"], start, end), 0)
-        block = completeness(expected, played_games.count(players["player_lookup"], start, end))
+        block = rounded_completeness_block(expected, played_games.count(players["player_lookup"], start, end))
         block.index = players.index
         windows[name] = block
     return windows
@@ -399,7 +332,9 @@ def player_game_tracking(calendar: pd.DataFrame, games: pd.DataFrame, schedule: 
         left_on="date", right_on="game_date", by="season_year", allow_exact_matches=False,
     ).set_index("date").reindex(calendar["date"])  # fmt: skip
 
-    finals = schedule[schedule["game_status"] == 3][["game_id", "game_date", "season_year"]].drop_duplicates("game_id")
+    finals = schedule[schedule["game_status"] == FINAL_GAME_STATUS][["game_id", "game_date", "season_year"]].drop_duplicates(
+        "game_id"
+    )
     finals = finals.assign(
         covered=finals["game_id"].isin(set(games["game_id"])), season_year=finals["season_year"].astype("int64")
     )
@@ -417,9 +352,7 @@ def team_offense_tracking(calendar: pd.DataFrame, offense: GameSequences, schedu
     pairs = playing.merge(calendar[["date", "season_year", "season_start"]], left_on="game_date", right_on="date")
     start, stop = offense.locate(pairs["team_abbr"], pairs["season_year"], pairs["date"])
     first = np.maximum(stop - TEAM_WINDOW_GAMES, start)
-    teams = scheduled_teams(schedule)
-    finals = teams[teams["game_status"] == 3]
-    expected, _ = DatedEvents(finals["team_abbr"], finals["game_date"]).last_before(
+    expected, _ = final_team_games(schedule).last_before(
         pairs["team_abbr"], pairs["date"], pairs["season_start"], TEAM_WINDOW_GAMES
     )
     counts = stop - first
@@ -467,23 +400,20 @@ def source_tracking(
 
 
 def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run: RunInfo) -> pd.DataFrame:
-    inputs = {
-        name: inputs[name].assign(**{c: pd.to_datetime(inputs[name][c]).astype("datetime64[ns]") for c in columns})
-        for name, columns in DATE_COLUMNS.items()
-    }
+    inputs = with_datetime_columns(inputs, DATE_COLUMNS)
     schedule = inputs["schedule"]
-    teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
+    teams = known_teams(schedule)
     validate_inputs(inputs, teams, max(dates))
     calendar = output_dates(dates, schedule)
     games = inputs["player_games"]
-    games = games.assign(season_year=as_float(games["season_year"]).astype("int64"))
+    games = games.assign(season_year=as_float_series(games["season_year"]).astype("int64"))
     played = played_mask(games)
     players = cache_players(calendar, inputs["player_context"], games, schedule)
     if players.empty:
         return empty_output(TABLE)
 
     played_games = GameSequences(
-        games[played].assign(points_squared=as_float(games.loc[played, "points"]) ** 2),
+        games[played].assign(points_squared=as_float_series(games.loc[played, "points"]) ** 2),
         "player_lookup",
         ["points", "points_squared", "minutes_played", "usage_rate", "ts_pct", "fg_makes", "assisted_fg_makes"],
     )
@@ -495,7 +425,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         return empty_output(TABLE)
 
     offense_games = GameSequences(
-        inputs["team_offense"].assign(season_year=as_float(inputs["team_offense"]["season_year"]).astype("int64")),
+        inputs["team_offense"].assign(season_year=as_float_series(inputs["team_offense"]["season_year"]).astype("int64")),
         "team_abbr",
         ["pace", "offensive_rating"],
     )
@@ -525,12 +455,12 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     out["team_off_rating_last_10"] = team["team_off_rating_last_10"]
     out["player_usage_rate_season"] = scoring["player_usage_rate_season"]
     for column in CONTEXT_FIELDS:
-        values = as_float(players[column])
+        values = as_float_series(players[column])
         out[column] = values if column == "avg_minutes_per_game_last_7" else values.astype("Int64")
     zone = zones["primary_scoring_zone"]
     out["primary_scoring_zone"] = zone.astype(object).where(zone.notna(), None)
-    out["paint_rate_last_10"] = as_float(zones["paint_rate_last_10"])
-    out["three_pt_rate_last_10"] = as_float(zones["three_pt_rate_last_10"])
+    out["paint_rate_last_10"] = as_float_series(zones["paint_rate_last_10"])
+    out["three_pt_rate_last_10"] = as_float_series(zones["three_pt_rate_last_10"])
     out["assisted_rate_last_10"] = scoring["assisted_rate_last_10"]
     out["shot_zone_data_available"] = zones["shot_zone_data_available"].notna()
     for name, block in windows.items():
@@ -584,12 +514,12 @@ SPEC = Phase4Table(
             source_table=PLAYER_GAMES_TABLE,
             min_lookback_days=ROSTER_EXPANSION_DAYS,
         ),
-        Extract("team_offense", TEAM_OFFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=TEAM_OFFENSE_TABLE),
+        Extract("team_offense", TEAM_OFFENSE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=TEAM_OFFENSE_GAMES_TABLE),
         Extract("player_context", PLAYER_CONTEXT_SQL, lookback_days=0, source_table=PLAYER_CONTEXT_TABLE),
         Extract("shot_zones", SHOT_ZONE_SQL, lookback_days=0, source_table=SHOT_ZONE_TABLE),
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),
     ),
     transform=transform,
     upstream_assets=("player_shot_zone_analysis",),
-    source_tables=(PLAYER_GAMES_TABLE, TEAM_OFFENSE_TABLE, PLAYER_CONTEXT_TABLE, SCHEDULE_TABLE),
+    source_tables=(PLAYER_GAMES_TABLE, TEAM_OFFENSE_GAMES_TABLE, PLAYER_CONTEXT_TABLE, SCHEDULE_TABLE),
 )

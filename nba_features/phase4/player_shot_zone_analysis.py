@@ -24,29 +24,23 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from nba_features.phase4.common import conform, empty_output, output_dates, stamp_and_hash
-from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS
+from nba_features.phase4.completeness import completeness_block, expected_window
+from nba_features.phase4.game_windows import state_before, window_max, window_sum
+from nba_features.phase4.inputs import PLAYER_GAMES_TABLE, SCHEDULE_TABLE, SHOT_ZONE_TABLE
+from nba_features.phase4.output_rows import conform_to_contract, empty_output, output_dates, stamp_and_hash
+from nba_features.phase4.schedule import final_games, known_teams
+from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_flags, season_of
+from nba_features.phase4.source_tracking import window_hash
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.team_defense_zone_analysis import (
-    completeness_block,
-    expected_window,
-    final_games,
-    season_flags,
-    season_of,
-    state_before,
-    window_hash,
-    window_max,
-    window_sum,
-)
 from nba_features.phase4.validation import (
     check_games_played,
+    check_known_teams,
     check_minutes_recorded,
     check_one_row_per,
     check_rule,
 )
 
-TABLE = "nba_precompute.player_shot_zone_analysis"
-SOURCE_TABLE = "nba_analytics.player_game_summary"
+TABLE = SHOT_ZONE_TABLE
 
 SHORT_WINDOW = 10
 LONG_WINDOW = 20
@@ -77,12 +71,12 @@ PLAYER_GAMES_SQL = f"""
 -- bound: [season_start, end_date): season_start = the first game of start_date's season (at most
 -- {SEASON_LOOKBACK_DAYS} days before it), so this holds every box score of the season before each
 -- date (the last 20 qualifying games, the player's latest team); outcome rows dated end_date or
--- later are never used for any date of the run (decision 1: game_date < D). Every row is read,
+-- later are never used for any date of the run (docs/RULES.md#point-in-time: game_date < D). Every row is read,
 -- inactive and DNP rows included: completeness counts box scores, the windows filter in the transform.
 SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, is_active,
        minutes_played, fg_attempts, {", ".join(COUNT_COLUMNS)},
        data_hash, processed_at
-FROM {SOURCE_TABLE}
+FROM {PLAYER_GAMES_TABLE}
 WHERE game_date >= @season_start
   AND game_date < @end_date
 """
@@ -112,16 +106,13 @@ def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.d
     """
     used = games[games["game_date"] < pd.Timestamp(last_date)]
     for column in NON_NEGATIVE_COLUMNS:
-        check_rule(used, SOURCE_TABLE, "game_date", column, used[column] < 0, f"{column} >= 0")
+        check_rule(used, PLAYER_GAMES_TABLE, "game_date", column, used[column] < 0, f"{column} >= 0")
     for part, whole in MAKES_WITHIN:
-        check_rule(used, SOURCE_TABLE, "game_date", part, used[part] > used[whole], f"{part} <= {whole}")
-    teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
-    check_rule(
-        used, SOURCE_TABLE, "game_date", "team_abbr", ~used["team_abbr"].isin(teams), "a team of nba_reference.nba_schedule"
-    )
-    check_one_row_per(used, SOURCE_TABLE, "game_date", ["player_lookup", "game_id"])
-    check_minutes_recorded(used, SOURCE_TABLE, "game_date", ("fg_attempts",), key=("player_lookup", "game_id"))
-    check_games_played(used, SOURCE_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
+        check_rule(used, PLAYER_GAMES_TABLE, "game_date", part, used[part] > used[whole], f"{part} <= {whole}")
+    check_known_teams(used, PLAYER_GAMES_TABLE, "game_date", ("team_abbr",), known_teams(schedule))
+    check_one_row_per(used, PLAYER_GAMES_TABLE, "game_date", ["player_lookup", "game_id"])
+    check_minutes_recorded(used, PLAYER_GAMES_TABLE, "game_date", ("fg_attempts",), key=("player_lookup", "game_id"))
+    check_games_played(used, PLAYER_GAMES_TABLE, "game_date", "team_abbr", schedule, key=("player_lookup", "game_id"))
 
 
 def is_qualifying(games: pd.DataFrame) -> pd.Series:
@@ -284,7 +275,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         None if games >= SHORT_WINDOW else f"{games} of {SHORT_WINDOW} games in the last-10 sample" for games in games_10
     ]
     stamp_and_hash(out, run, HASH_FIELDS)
-    return conform(out.sort_values(["analysis_date", "player_lookup"]).reset_index(drop=True), TABLE)
+    return conform_to_contract(out.sort_values(["analysis_date", "player_lookup"]).reset_index(drop=True), TABLE)
 
 
 SPEC = Phase4Table(
@@ -295,10 +286,10 @@ SPEC = Phase4Table(
         "player with at least 3 qualifying games this season before D, over his last (up to) 10 and 20 games."
     ),
     extracts=(
-        Extract("player_games", PLAYER_GAMES_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SOURCE_TABLE),
+        Extract("player_games", PLAYER_GAMES_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=PLAYER_GAMES_TABLE),
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),
     ),
     transform=transform,
     upstream_assets=(),
-    source_tables=(SOURCE_TABLE, SCHEDULE_TABLE),
+    source_tables=(PLAYER_GAMES_TABLE, SCHEDULE_TABLE),
 )

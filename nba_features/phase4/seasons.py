@@ -1,4 +1,4 @@
-"""Season starts and bootstrap days, from the schedule table (decision 2).
+"""Season starts and bootstrap days, from the schedule table (docs/RULES.md#season-start-and-bootstrap).
 
 The season start is the first scheduled game date of the season; `season_year` is the calendar year
 in which the season starts; bootstrap = the first 14 days of a season.
@@ -11,13 +11,18 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from nba_features.phase4.game_windows import state_before
+from nba_features.phase4.inputs import SCHEDULE_TABLE
 from nba_features.warehouse.base import Warehouse
 
 BOOTSTRAP_DAYS = 14
+# Season-relative flags of every Phase 4 row: backfill_bootstrap_mode in the first 30 days of a season,
+# season_boundary_detected in October, November and April.
+BOOTSTRAP_MODE_DAYS = 30
+SEASON_BOUNDARY_MONTHS = (10, 11, 4)
 
 # Bound of the schedule extract: a date's season started at most this long before it.
 SEASON_LOOKBACK_DAYS = 400
-SCHEDULE_TABLE = "nba_reference.nba_schedule"
 
 SCHEDULE_SQL = f"""
 -- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date]: the current season's start and its games
@@ -50,6 +55,27 @@ def season_starts(schedule: pd.DataFrame) -> pd.Series:
     if schedule.empty:
         return pd.Series(dtype="datetime64[ns]")
     return schedule.groupby("season_year")["game_date"].min().sort_index()
+
+
+def season_of(game_dates: pd.Series, schedule: pd.DataFrame) -> pd.Series:
+    """The season (year it starts) of each date: the latest season start (first scheduled game) on or before it."""
+    starts = season_starts(schedule)
+    probe = pd.DataFrame({"date": game_dates.astype("datetime64[ns]")})
+    if starts.empty or probe.empty:
+        return pd.Series(pd.NA, index=game_dates.index, dtype="Int64")
+    lookup = pd.DataFrame({"start": starts.values.astype("datetime64[ns]"), "season_year": starts.index.astype("int64")})
+    found = state_before(probe, "date", lookup.rename(columns={"start": "game_date"}), [], ["season_year"], strict=False)
+    return found["season_year"].astype("Int64")
+
+
+def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:
+    """season_boundary_detected (October, November, April) and backfill_bootstrap_mode (first 30 days)."""
+    return pd.DataFrame(
+        {
+            "season_boundary_detected": dates.dt.month.isin(SEASON_BOUNDARY_MONTHS),
+            "backfill_bootstrap_mode": days_into_season < BOOTSTRAP_MODE_DAYS,
+        }
+    )
 
 
 def season_frame(dates: Sequence[dt.date], schedule: pd.DataFrame) -> pd.DataFrame:

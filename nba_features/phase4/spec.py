@@ -16,7 +16,8 @@ from typing import TypeVar
 import pandas as pd
 
 from nba_features.contracts import TableContract, contract
-from nba_features.phase4.seasons import SCHEDULE_TABLE, SEASON_START_PARAMETER, season_start_of
+from nba_features.phase4.inputs import SCHEDULE_TABLE
+from nba_features.phase4.seasons import SEASON_START_PARAMETER, season_start_of
 from nba_features.phase4.validation import InputTableMissingError
 from nba_features.warehouse.base import TransientWarehouseError, Warehouse
 from nba_features.warehouse.sql import parameter_names

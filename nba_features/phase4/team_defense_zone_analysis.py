@@ -13,20 +13,22 @@ strict inequality, which is also the point-in-time guard).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections import deque
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from nba_features.phase4.common import conform, empty_output, output_dates, stamp_and_hash
-from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, SEASON_LOOKBACK_DAYS, season_starts
+from nba_features.phase4.completeness import completeness_block, expected_window
+from nba_features.phase4.game_windows import state_before, window_max, window_sum
+from nba_features.phase4.inputs import SCHEDULE_TABLE, TEAM_DEFENSE_GAMES_TABLE, TEAM_DEFENSE_ZONE_TABLE
+from nba_features.phase4.output_rows import conform_to_contract, empty_output, output_dates, stamp_and_hash
+from nba_features.phase4.schedule import final_games, known_teams
+from nba_features.phase4.seasons import SCHEDULE_SQL, SEASON_LOOKBACK_DAYS, season_flags, season_of
+from nba_features.phase4.source_tracking import window_hash
 from nba_features.phase4.spec import Extract, Phase4Table, RunInfo
-from nba_features.phase4.validation import check_games_played, check_one_row_per, check_rule
+from nba_features.phase4.validation import check_games_played, check_known_teams, check_one_row_per, check_rule
 
-TABLE = "nba_precompute.team_defense_zone_analysis"
-SOURCE_TABLE = "nba_analytics.team_defense_game_summary"
+TABLE = TEAM_DEFENSE_ZONE_TABLE
 
 SAMPLE_GAMES = 15  # the sample is the team's last min(n, 15) games of the season before D
 MEDIUM_TIER_GAMES = 10  # data_quality_tier: high at 15 games, medium from 10, else low
@@ -36,9 +38,6 @@ LEAGUE_MIN_TEAM_GAMES = 10
 LEAGUE_MIN_TEAMS = 10
 # Historical league FG% by zone, used when fewer than LEAGUE_MIN_TEAMS teams qualify in the window.
 DEFAULT_LEAGUE_PCT = {"paint": 0.580, "mid_range": 0.410, "three_pt": 0.355}
-PRODUCTION_READY_PCT = 70.0
-BOOTSTRAP_MODE_DAYS = 30
-SEASON_BOUNDARY_MONTHS = (10, 11, 4)
 
 ZONES = ("paint", "mid_range", "three_pt")
 ZONE_NAMES = {"paint": "paint", "mid_range": "mid_range", "three_pt": "perimeter"}
@@ -64,7 +63,7 @@ SELECT defending_team_abbr, game_id, game_date,
        {", ".join(COUNT_COLUMNS)},
        {", ".join(MEAN_COLUMNS)},
        data_hash, processed_at
-FROM {SOURCE_TABLE}
+FROM {TEAM_DEFENSE_GAMES_TABLE}
 WHERE game_date >= @season_start
   AND game_date < @end_date
 """
@@ -94,142 +93,13 @@ def validate_inputs(games: pd.DataFrame, schedule: pd.DataFrame, last_date: dt.d
     """
     used = games[games["game_date"] < pd.Timestamp(last_date)]
     for column in COUNT_COLUMNS:
-        check_rule(used, SOURCE_TABLE, "game_date", column, used[column] < 0, f"{column} >= 0")
+        check_rule(used, TEAM_DEFENSE_GAMES_TABLE, "game_date", column, used[column] < 0, f"{column} >= 0")
     for zone in ZONES:
         makes, attempts = f"opp_{zone}_makes", f"opp_{zone}_attempts"
-        check_rule(used, SOURCE_TABLE, "game_date", makes, used[makes] > used[attempts], f"{makes} <= {attempts}")
-    teams = set(schedule["home_team_tricode"]) | set(schedule["away_team_tricode"])
-    check_rule(used, SOURCE_TABLE, "game_date", TEAM, ~used[TEAM].isin(teams), "a team of nba_reference.nba_schedule")
-    check_one_row_per(used, SOURCE_TABLE, "game_date", [TEAM, "game_id"])
-    check_games_played(used, SOURCE_TABLE, "game_date", TEAM, schedule, key=("game_id",))
-
-
-def season_of(game_dates: pd.Series, schedule: pd.DataFrame) -> pd.Series:
-    """The season (year it starts) of each date: the latest season start (first scheduled game) on or before it."""
-    starts = season_starts(schedule)
-    probe = pd.DataFrame({"date": game_dates.astype("datetime64[ns]")})
-    if starts.empty or probe.empty:
-        return pd.Series(pd.NA, index=game_dates.index, dtype="Int64")
-    lookup = pd.DataFrame({"start": starts.values.astype("datetime64[ns]"), "season_year": starts.index.astype("int64")})
-    found = state_before(probe, "date", lookup.rename(columns={"start": "game_date"}), [], ["season_year"], strict=False)
-    return found["season_year"].astype("Int64")
-
-
-def state_before(
-    probe: pd.DataFrame, on: str, states: pd.DataFrame, by: list[str], columns: list[str], *, strict: bool = True
-) -> pd.DataFrame:
-    """For each probe row, `columns` of the last `states` row (same `by` keys) dated before probe[on].
-
-    strict: game_date < probe[on] (the point-in-time rule), else <=. Aligned to probe's index; NaN
-    where there is no such row or probe[on] is NULL.
-    """
-    valid = probe[on].notna()
-    left = probe.loc[valid, [*by, on]].assign(probe_row=np.flatnonzero(valid.to_numpy()))
-    right = states[[*by, "game_date", *columns]]
-    found = pd.merge_asof(
-        left.sort_values(on, kind="stable"),
-        right.sort_values("game_date", kind="stable"),
-        left_on=on,
-        right_on="game_date",
-        by=by or None,
-        allow_exact_matches=not strict,
-    )
-    aligned = found.set_index("probe_row")[columns].reindex(np.arange(len(probe)))
-    aligned.index = probe.index
-    return aligned
-
-
-def window_hash(tokens: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
-    """At each row, the 16-hex SHA-256 of the '|'-joined tokens of the last `width` rows of its group.
-
-    Oldest first; NULL tokens of earlier rows are left out; a row whose group key is NULL hashes its own
-    token. One pass with a sliding window per group (a shifted column per lag cost width string columns).
-    """
-    codes = tokens.groupby(groups, sort=False).ngroup().tolist()  # NaN where a group key is NULL
-    windows: dict[float, deque] = {}
-    hashes = []
-    for code, token in zip(codes, tokens.tolist()):
-        if code != code:
-            window = [token]
-        else:
-            window = windows.setdefault(code, deque(maxlen=width))
-            window.append(token)
-        joined = "|".join(t for t in window if t == t) if len(window) > 1 else token
-        hashes.append(hashlib.sha256(joined.encode()).hexdigest()[:16])
-    return pd.Series(hashes, index=tokens.index, dtype="object")
-
-
-def window_max(values: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
-    """At each row, the maximum of `values` over the last `width` rows of its group."""
-    grouped = values.groupby(groups, sort=False)
-    return pd.concat([values, *(grouped.shift(lag) for lag in range(1, width))], axis=1).max(axis=1)
-
-
-def window_sum(values: pd.Series, groups: list[pd.Series], width: int) -> pd.Series:
-    """At each row, the sum of `values` (no NULLs) over the last `width` rows of its group."""
-    running = values.groupby(groups).cumsum()
-    return running - running.groupby(groups).shift(width).fillna(0)
-
-
-def final_games(schedule: pd.DataFrame) -> pd.DataFrame:
-    """Each team's final games (game_status 3) per season: season_year, team, game_date, finals_played 1.."""
-    finals = schedule[schedule["game_status"] == 3]
-    long = pd.concat(
-        [
-            finals[["season_year", "game_date", side]].rename(columns={side: "team"})
-            for side in ("home_team_tricode", "away_team_tricode")
-        ]
-    )
-    long = long.assign(season_year=long["season_year"].astype("int64")).sort_values(["season_year", "team", "game_date"])
-    long = long.reset_index(drop=True)
-    long["finals_played"] = long.groupby(["season_year", "team"]).cumcount() + 1
-    return long
-
-
-def expected_window(probe: pd.DataFrame, finals: pd.DataFrame, window: int) -> pd.DataFrame:
-    """For probe rows (date, season_year, team): expected games and where their window starts.
-
-    expected = the team's final games of the season before the date, capped at `window`; the window
-    starts at the oldest of those games (NaT when nothing is expected).
-    """
-    played = state_before(probe, "date", finals, ["season_year", "team"], ["finals_played"])["finals_played"]
-    played = played.fillna(0).astype("int64")
-    expected = played.clip(upper=window)
-    first = pd.DataFrame(
-        {"season_year": probe["season_year"], "team": probe["team"], "finals_played": (played - expected + 1).where(expected > 0)}
-    )
-    starts = first.merge(finals, on=["season_year", "team", "finals_played"], how="left")["game_date"]
-    return pd.DataFrame({"expected_games_count": expected, "window_start": starts.to_numpy()}, index=probe.index)
-
-
-def completeness_block(expected: pd.Series, found: pd.Series) -> pd.DataFrame:
-    """The completeness columns from expected games and upstream rows found in their span.
-
-    Found rows are capped at expected: a box score on a date the current team did not play (a traded
-    player's old team) fills no gap. 100% when nothing is expected.
-    """
-    actual = found.clip(upper=expected)
-    pct = (100.0 * actual / expected.where(expected > 0)).fillna(100.0)
-    return pd.DataFrame(
-        {
-            "expected_games_count": expected.astype("int64"),
-            "actual_games_count": actual.astype("int64"),
-            "completeness_percentage": pct.astype("float64"),
-            "missing_games_count": (expected - actual).astype("int64"),
-            "is_production_ready": pct >= PRODUCTION_READY_PCT,
-        },
-        index=expected.index,
-    )
-
-
-def season_flags(dates: pd.Series, days_into_season: pd.Series) -> pd.DataFrame:
-    """season_boundary_detected (October, November, April) and backfill_bootstrap_mode (first 30 days)."""
-    return pd.DataFrame(
-        {
-            "season_boundary_detected": dates.dt.month.isin(SEASON_BOUNDARY_MONTHS),
-            "backfill_bootstrap_mode": days_into_season < BOOTSTRAP_MODE_DAYS,
-        }
-    )
+        check_rule(used, TEAM_DEFENSE_GAMES_TABLE, "game_date", makes, used[makes] > used[attempts], f"{makes} <= {attempts}")
+    check_known_teams(used, TEAM_DEFENSE_GAMES_TABLE, "game_date", (TEAM,), known_teams(schedule))
+    check_one_row_per(used, TEAM_DEFENSE_GAMES_TABLE, "game_date", [TEAM, "game_id"])
+    check_games_played(used, TEAM_DEFENSE_GAMES_TABLE, "game_date", TEAM, schedule, key=("game_id",))
 
 
 def sample_states(games: pd.DataFrame) -> pd.DataFrame:
@@ -367,7 +237,7 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
         None if games >= SAMPLE_GAMES else f"{games} of {SAMPLE_GAMES} games in the sample" for games in n
     ]
     stamp_and_hash(out, run, HASH_FIELDS)
-    return conform(out.sort_values(["analysis_date", "team_abbr"]).reset_index(drop=True), TABLE)
+    return conform_to_contract(out.sort_values(["analysis_date", "team_abbr"]).reset_index(drop=True), TABLE)
 
 
 SPEC = Phase4Table(
@@ -382,12 +252,12 @@ SPEC = Phase4Table(
             "team_defense",
             TEAM_DEFENSE_SQL,
             lookback_days=SEASON_LOOKBACK_DAYS,
-            source_table=SOURCE_TABLE,
+            source_table=TEAM_DEFENSE_GAMES_TABLE,
             min_lookback_days=LEAGUE_WINDOW_DAYS,
         ),
         Extract("schedule", SCHEDULE_SQL, lookback_days=SEASON_LOOKBACK_DAYS, source_table=SCHEDULE_TABLE),
     ),
     transform=transform,
     upstream_assets=(),
-    source_tables=(SOURCE_TABLE, SCHEDULE_TABLE),
+    source_tables=(TEAM_DEFENSE_GAMES_TABLE, SCHEDULE_TABLE),
 )

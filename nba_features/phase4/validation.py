@@ -13,9 +13,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from nba_features.phase4.seasons import SCHEDULE_TABLE
+from nba_features.phase4.coercions import as_float_series
+from nba_features.phase4.inputs import SCHEDULE_TABLE
+from nba_features.phase4.schedule import FINAL_GAME_STATUS
 
-FINAL_GAME_STATUS = 3  # nba_schedule.game_status: 1 = scheduled, 3 = final
+KNOWN_TEAM_RULE = f"a team of {SCHEDULE_TABLE}"
 
 
 class InputContractError(ValueError):
@@ -98,3 +100,29 @@ def check_games_played(
     not_final = _team_dates(frame, date_column, team_column).isin(_team_dates(unplayed, "game_date", "team"))
     rule = f"{team_column} played a final game of {SCHEDULE_TABLE} on {date_column} (game_status {FINAL_GAME_STATUS})"
     check_rule(frame, table, date_column, team_column, pd.Series(not_final, index=frame.index), rule, key)
+
+
+def check_known_teams(frame: pd.DataFrame, table: str, date_column: str, columns: Sequence[str], teams: set[str]) -> None:
+    """Each of `columns` holds a team code of the schedule (`schedule.known_teams`)."""
+    for column in columns:
+        check_rule(frame, table, date_column, column, ~frame[column].isin(teams), KNOWN_TEAM_RULE)
+
+
+def check_range(
+    frame: pd.DataFrame, table: str, date_column: str, column: str,
+    low: float | None = None, high: float | None = None, rule: str | None = None,
+) -> None:  # fmt: skip
+    """Known values of `column` lie in [low, high] (NULL is allowed)."""
+    values = as_float_series(frame[column])
+    outside = pd.Series(False, index=frame.index)
+    if low is not None:
+        outside |= values < low
+    if high is not None:
+        outside |= values > high
+    if high is None:
+        default_rule = f"{column} >= {low:g}"
+    elif low is None:
+        default_rule = f"{column} <= {high:g}"
+    else:
+        default_rule = f"{low:g} <= {column} <= {high:g}"
+    check_rule(frame, table, date_column, column, outside, rule or default_rule)

@@ -7,7 +7,7 @@ reads [D - L, D] or [D - L, D - 1], so a change of that table on date X can alte
 partitions D in [X, X + L] or [X + 1, X + L]. The tables an extract reads and its upper bound are
 read from its SQL (sqlglot, BigQuery dialect), so the windows follow the extracts when they change.
 
-Only the external inputs (`nba_features.defs.inputs.SOURCE_TABLES`) get windows here; the
+Only the external inputs (`nba_features.phase4.inputs.SOURCE_TABLES`) get windows here; the
 Phase 4 tables an extract reads (nba_precompute.*) are covered by lineage instead: every asset
 downstream of an affected asset reruns for the same dates.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from nba_features.defs.inputs import SOURCE_TABLES
+from nba_features.phase4.inputs import SOURCE_TABLES
 from nba_features.phase4.spec import Extract
 from nba_features.pipeline.registry import RUN_ORDER
 

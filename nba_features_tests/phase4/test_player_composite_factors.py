@@ -11,6 +11,7 @@ import pytest
 
 from nba_features.contracts import contract
 from nba_features.phase4 import player_composite_factors as pcf
+from nba_features.phase4.output_rows import sha16
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.warehouse.base import prepare_frame
@@ -595,7 +596,7 @@ def test_source_tracking_per_date() -> None:
     assert row["source_player_shot_completeness_pct"] == 66.67  # 2 of 3 context players
     assert row["source_team_defense_completeness_pct"] == 100.0
     assert row["source_player_shot_last_updated"] == UPDATED
-    expected = pcf.sha16("p1:psza_p1|p2:psza_p2")
+    expected = sha16("p1:psza_p1|p2:psza_p2")
     assert row["source_player_shot_hash"] == expected
 
 

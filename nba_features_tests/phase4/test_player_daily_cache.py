@@ -10,6 +10,7 @@ import pytest
 
 from nba_features.contracts import contract
 from nba_features.phase4 import player_daily_cache as pdc
+from nba_features.phase4.output_rows import sha16
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.warehouse.base import prepare_frame
@@ -428,7 +429,7 @@ def test_source_tracking_per_date() -> None:
     assert row["source_upcoming_context_rows_found"] == 1
     assert row["source_upcoming_context_completeness_pct"] == 25.0  # AAA of 4 teams
     assert (row["source_shot_zone_rows_found"], row["source_shot_zone_completeness_pct"]) == (1, 100.0)
-    assert row["source_shot_zone_hash"] == pdc.sha16("p1:psza_p1")
+    assert row["source_shot_zone_hash"] == sha16("p1:psza_p1")
 
 
 # --- input contract and lineage -----------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from nba_features.contracts import contract
 from nba_features.demo.demo_league import generate_league
 from nba_features.phase4 import player_shot_zone_analysis as psza
-from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, season_frame
+from nba_features.phase4.inputs import PLAYER_GAMES_TABLE, SCHEDULE_TABLE
+from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.quality.expected_rows import shot_zone_bounds
@@ -384,7 +385,7 @@ def test_rows_lie_within_the_expected_row_bounds(warehouse) -> None:
         ])  # fmt: skip
 
     warehouse.append(SCHEDULE_TABLE, rows_of(SCHEDULE_TABLE, schedule))
-    warehouse.append(psza.SOURCE_TABLE, rows_of(psza.SOURCE_TABLE, games, season_year=2024))
+    warehouse.append(PLAYER_GAMES_TABLE, rows_of(PLAYER_GAMES_TABLE, games, season_year=2024))
     dates = [day(n) for n in range(14, 41)]
     out = run(games, dates, schedule)
     day_info = season_frame(dates, warehouse.query(SCHEDULE_SQL, {"start_date": dates[0], "end_date": dates[-1]}))
@@ -399,7 +400,7 @@ def test_first_post_bootstrap_date_of_a_real_demo_season() -> None:
     # Season 2023-24, first game 2023-10-24: the bootstrap ends on 2023-11-07 (no games that day), so
     # 2023-11-08 is the first date with rows. Every player with 3 qualifying games before D has one.
     tables = generate_league(seasons=1, start_season=2023)
-    schedule, games = tables[SCHEDULE_TABLE], tables[psza.SOURCE_TABLE]
+    schedule, games = tables[SCHEDULE_TABLE], tables[PLAYER_GAMES_TABLE]
     dates = [dt.date(2023, 11, 7) + dt.timedelta(days=k) for k in range(8)]  # day 14 .. day 21
     out = run(games, dates, schedule)
     assert pd.Timestamp("2023-11-07") not in set(out["analysis_date"])  # no games that day

@@ -10,7 +10,9 @@ import pytest
 from nba_features.contracts import contract
 from nba_features.demo.demo_league import generate_league
 from nba_features.phase4 import team_defense_zone_analysis as tdza
-from nba_features.phase4.seasons import SCHEDULE_SQL, SCHEDULE_TABLE, season_frame
+from nba_features.phase4.completeness import completeness_block
+from nba_features.phase4.inputs import SCHEDULE_TABLE, TEAM_DEFENSE_GAMES_TABLE
+from nba_features.phase4.seasons import SCHEDULE_SQL, season_frame
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import InputContractError
 from nba_features.quality.expected_rows import team_defense_bounds
@@ -341,7 +343,7 @@ def test_first_post_bootstrap_date_of_a_real_demo_season() -> None:
     # 6 to 8 games by then, so all 30 have a row.
     tables = generate_league(seasons=1, start_season=2023)
     schedule = tables[SCHEDULE_TABLE]
-    defense = tables[tdza.SOURCE_TABLE]
+    defense = tables[TEAM_DEFENSE_GAMES_TABLE]
     assert schedule["game_date"].min() == pd.Timestamp("2023-10-24")
     dates = [dt.date(2023, 11, 7) + dt.timedelta(days=k) for k in range(8)]  # day 14 .. day 21
     out = run(schedule, defense, dates)
@@ -476,7 +478,7 @@ def test_bad_input_names_table_date_column_and_rule(column: str, value: object, 
 
 
 def test_completeness_block_caps_found_rows_at_expected() -> None:
-    block = tdza.completeness_block(pd.Series([15, 10, 0, 10]), pd.Series([14, 12, 0, 6]))
+    block = completeness_block(pd.Series([15, 10, 0, 10]), pd.Series([14, 12, 0, 6]))
     assert block["actual_games_count"].tolist() == [14, 10, 0, 6]
     assert block["missing_games_count"].tolist() == [1, 0, 0, 4]
     assert block["completeness_percentage"].tolist() == pytest.approx([100 * 14 / 15, 100.0, 100.0, 60.0])

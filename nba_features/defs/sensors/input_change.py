@@ -28,7 +28,7 @@ from nba_features.defs.jobs import phase4_job
 from nba_features.defs.resources import WarehouseResource
 from nba_features.lib.run_tags import TRIGGER_TAG
 from nba_features.partitions import game_dates, parse_date
-from nba_features.phase4.seasons import SCHEDULE_TABLE
+from nba_features.phase4.inputs import SCHEDULE_TABLE
 from nba_features.pipeline.registry import RUN_ORDER
 from nba_features.reruns.fingerprints import (
     DEFAULT_AHEAD_DAYS,

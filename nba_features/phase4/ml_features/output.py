@@ -12,26 +12,20 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from nba_features.contracts import contract
 from nba_features.contracts.features import FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURES, RANGE_CRITICAL_INDICES
+from nba_features.phase4.completeness import PRODUCTION_READY_PCT
 from nba_features.phase4.ml_features.feature_set import FeatureSet
 from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.phase4.ml_features.team_context import EXPECTED_GAMES_CAP
 from nba_features.phase4.ml_features.upstream import UPSTREAM_ASSETS, UPSTREAM_TABLES, UPSTREAMS
+from nba_features.phase4.output_rows import conform_to_contract, run_timestamp
+from nba_features.phase4.seasons import BOOTSTRAP_MODE_DAYS, SEASON_BOUNDARY_MONTHS
 from nba_features.phase4.spec import RunInfo
 from nba_features.phase4.validation import check_rule
 
 TABLE = "nba_predictions.ml_feature_store_v2"
 
-PRODUCTION_READY_PCT = 70.0
-BOOTSTRAP_MODE_DAYS = 30
-SEASON_BOUNDARY_MONTHS = (10, 11, 4)
 MAX_RANGE_WARNINGS = 3
-
-
-def run_timestamp(run: RunInfo) -> pd.Timestamp:
-    stamp = pd.Timestamp(run.processed_at)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def range_check(r: pd.DataFrame, values: np.ndarray, is_default: np.ndarray) -> list[list[str]]:
@@ -94,7 +88,7 @@ def upstream_trace(day: dt.date, is_bootstrap: bool, run: RunInfo) -> tuple[str 
     return ran, missing
 
 
-def data_hashes(r: pd.DataFrame, vectors: list[list[float]], sources_json: list[str]) -> list[str]:
+def feature_row_hashes(r: pd.DataFrame, vectors: list[list[float]], sources_json: list[str]) -> list[str]:
     """First 16 hex chars of SHA-256 over 'field:value|...' of the key, the features and their tags.
 
     `vectors`: the `features` arrays (Python floats, whose repr is repr(float(v))).
@@ -202,28 +196,11 @@ def assemble(
         ],
         None,
     )
-    out["data_hash"] = data_hashes(r, out["features"], sources_json)
+    out["data_hash"] = feature_row_hashes(r, out["features"], sources_json)
     out["processed_at"] = stamp
     out["created_at"] = stamp
     out["updated_at"] = stamp
     out["feature_generation_time_ms"] = (time.perf_counter() - started) * 1000.0 / max(len(r), 1)
-    return conform(pd.DataFrame(out, copy=False))  # columns as built: consolidating them copied the whole season
-
-
-_PANDAS_DTYPES = {  # docs/CONVENTIONS.md: (BigQuery type, nullable) → pandas dtype
-    ("INT64", False): "int64", ("INT64", True): "Int64", ("FLOAT64", False): "float64", ("FLOAT64", True): "float64",
-    ("BOOL", False): "bool", ("BOOL", True): "boolean", ("DATE", False): "datetime64[ns]", ("DATE", True): "datetime64[ns]",
-    ("TIMESTAMP", False): "datetime64[ns, UTC]", ("TIMESTAMP", True): "datetime64[ns, UTC]",
-}  # fmt: skip
-
-
-def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """The contract's columns, in order, with the conventional dtypes (so an empty run concatenates cleanly)."""
-    columns = {}
-    for column in contract(TABLE).columns:
-        series = frame[column.name]
-        if column.base_type == "TIMESTAMP":
-            series = pd.to_datetime(series, utc=True)
-        columns[column.name] = series.astype(_PANDAS_DTYPES.get((column.base_type, column.nullable), "object"), copy=False)
-    # no copy of columns that already have their dtype: a season of the feature store is ~200 MB per copy
-    return pd.DataFrame(columns, copy=False)
+    return conform_to_contract(
+        pd.DataFrame(out, copy=False), TABLE
+    )  # columns as built: consolidating them copied the whole season

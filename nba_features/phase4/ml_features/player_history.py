@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_features.phase4.ml_features.windows import EventTable, Windows, as_float
+from nba_features.phase4.coercions import as_float_array
+from nba_features.phase4.ml_features.windows import EventTable, Windows
 
 LAST_GAMES = 10
 LAST_GAMES_DAYS = 60
@@ -49,8 +50,8 @@ MARGIN_MIN_GAMES = 3
 def prepare_games(pgs: pd.DataFrame) -> pd.DataFrame:
     """PGS rows with the flags the windows filter on (NULL is_dnp counts as played)."""
     games = pgs.copy()
-    minutes = as_float(games["minutes_played"])
-    points = as_float(games["points"])
+    minutes = as_float_array(games["minutes_played"])
+    points = as_float_array(games["points"])
     dnp = games["is_dnp"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     games["minute_game"] = minutes > 0
     games["played"] = ~dnp & (minutes > 0)

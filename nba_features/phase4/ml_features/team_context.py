@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nba_features.phase4.ml_features.windows import EventTable, as_float
+from nba_features.phase4.coercions import as_float_array
+from nba_features.phase4.ml_features.windows import EventTable
 
 TEAM_LAST_GAMES = 10
 TEAM_LAST_GAMES_DAYS = 365  # the extract bound: the team's last 10 games within a year
@@ -67,7 +68,7 @@ def teammate_usage(roster: pd.DataFrame, games: pd.DataFrame, injuries: pd.DataF
     injured = latest[latest["injury_status"].astype(str).str.lower().isin(INJURED_STATUSES)]
     injured = injured.rename(columns={"report_date": "date", "team": "injured_team"}).reset_index(drop=True)
 
-    eligible = games[as_float(games["minutes_played"]) > TEAMMATE_USAGE_MIN_MINUTES]
+    eligible = games[as_float_array(games["minutes_played"]) > TEAMMATE_USAGE_MIN_MINUTES]
     table = EventTable(eligible, "player_lookup", "game_date", ("game_id",))
     injured_day = injured["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
     window = table.windows(injured["player_lookup"], injured_day - TEAMMATE_USAGE_DAYS, injured_day)

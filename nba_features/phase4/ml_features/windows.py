@@ -3,7 +3,7 @@
 An :class:`EventTable` holds the rows of one kind (a player's games, a team's games, a player's graded
 lines) sorted by (key, date). For each anchor (one feature-store row: a key and a date D) a
 :class:`Windows` gives the positions ``[start, end)`` of the events with ``lo <= date < hi`` (hi = D,
-so the strict ``game_date < D`` of decision 1 is built in). Two binary searches per anchor, whatever
+so the strict ``game_date < D`` of docs/RULES.md#point-in-time is built in). Two binary searches per anchor, whatever
 the number of dates in the run.
 
 Reductions walk the window newest-first, one position at a time, over all anchors together (a loop
@@ -20,21 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nba_features.phase4.coercions import as_float_array, day_numbers
+
 # Keys and dates are packed into one sortable int64: key code × _SPAN + day number.
 _SPAN = np.int64(1 << 24)
-
-
-def day_numbers(dates: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 as int64 (dates are midnight timestamps)."""
-    return np.asarray(pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64))
-
-
-def as_float(series: pd.Series) -> np.ndarray:
-    """A numeric column as float64 with NaN for NULL (nullable Int64 / boolean included)."""
-    numeric = pd.to_numeric(series, errors="raise")
-    if isinstance(numeric.dtype, pd.api.extensions.ExtensionDtype):
-        return numeric.to_numpy(dtype="float64", na_value=np.nan)
-    return numeric.astype("float64").to_numpy()
 
 
 @dataclass(frozen=True)
@@ -116,7 +105,7 @@ class EventTable:
         self._packed = codes * _SPAN + self.days
 
     def floats(self, column: str) -> np.ndarray:
-        return as_float(self.frame[column])
+        return as_float_array(self.frame[column])
 
     def windows(self, keys: pd.Series | np.ndarray, lo_days: np.ndarray, hi_days: np.ndarray) -> Windows:
         """Events of each anchor's key dated in [lo, hi) (day numbers); empty when lo >= hi."""

@@ -1,4 +1,4 @@
-"""Helpers every Phase 4 transform shares: output dates, audit stamp, data hashes, output dtypes."""
+"""What every Phase 4 output row shares: which dates get rows, the audit stamp, data_hash, the contract's dtypes."""
 
 from __future__ import annotations
 
@@ -61,26 +61,30 @@ def data_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> list[str]:
     return list(map(sha16, map("|".join, zip(*parts))))
 
 
-_DTYPES = {"DATE": "datetime64[ns]", "TIMESTAMP": "datetime64[ns, UTC]", "FLOAT64": "float64"}
+_PANDAS_DTYPES = {  # docs/CONVENTIONS.md: (BigQuery type, nullable) → pandas dtype
+    ("INT64", False): "int64", ("INT64", True): "Int64", ("FLOAT64", False): "float64", ("FLOAT64", True): "float64",
+    ("BOOL", False): "bool", ("BOOL", True): "boolean", ("DATE", False): "datetime64[ns]", ("DATE", True): "datetime64[ns]",
+    ("TIMESTAMP", False): "datetime64[ns, UTC]", ("TIMESTAMP", True): "datetime64[ns, UTC]",
+}  # fmt: skip
 
 
-def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The contract's columns, in order, with the dtypes docs/CONVENTIONS.md gives their types."""
+def conform_to_contract(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The contract's columns, in order, with the dtypes docs/CONVENTIONS.md gives their types.
+
+    Columns that already have their dtype are not copied: a season of the feature store is ~200 MB per copy.
+    """
     columns = {}
     for column in contract(table).columns:
-        if column.base_type == "INT64":
-            dtype = "Int64" if column.nullable else "int64"
-        elif column.base_type == "BOOL":
-            dtype = "boolean" if column.nullable else "bool"
-        else:
-            dtype = _DTYPES.get(column.base_type, "object")
-        columns[column.name] = frame[column.name].astype(dtype)
-    return pd.DataFrame(columns)
+        series = frame[column.name]
+        if column.base_type == "TIMESTAMP":
+            series = pd.to_datetime(series, utc=True)
+        columns[column.name] = series.astype(_PANDAS_DTYPES.get((column.base_type, column.nullable), "object"), copy=False)
+    return pd.DataFrame(columns, copy=False)
 
 
 def empty_output(table: str) -> pd.DataFrame:
     """A run without rows (no games, bootstrap): the contract's columns and dtypes, no rows."""
-    return conform(pd.DataFrame({name: [] for name in contract(table).column_names}), table)
+    return conform_to_contract(pd.DataFrame({name: [] for name in contract(table).column_names}), table)
 
 
 def stamp_and_hash(out: pd.DataFrame, run: RunInfo, hash_fields: Sequence[str]) -> pd.DataFrame:
