@@ -1,6 +1,6 @@
 """ml_feature_store_v2 (MLFS): the 60-feature vector of every player playing on D, with its quality.
 
-phase4.md section 5 with decisions 1-11. One row per player of the player set for each game date D;
+docs/RULES.md#feature-store. One row per player of the player set for each game date D;
 the feature contract (names, order, defaults, fallback reasons, ranges) is the registry
 :mod:`nba_features.contracts.features`, and the quality fields are
 :func:`nba_features.quality.score_feature_sources` over the raw source tags.
@@ -10,10 +10,10 @@ Player set
 The upcoming_player_game_context (UPCG) rows of D whose ``player_status`` is not out or doubtful
 (case-insensitive; NULL counts as available). The legacy filter "avg minutes last 7 >= 15 OR
 has_prop_line" and the UPCG ``is_production_ready`` filter are NOT applied: the feature store feeds the
-coverage gate, whose denominator is every UPCG player of D (decision 12), and the minutes filter
-would drop exactly the players decision 11 keeps (no game lately → NULL minutes). Which players get
+coverage gate, whose denominator is every UPCG player of D (docs/RULES.md#feature-store-gates), and the minutes
+filter would drop exactly the players docs/RULES.md#players-without-recent-games keeps (no game lately → NULL minutes). Which players get
 predictions is Phase 5's choice. Players with no game in the 60 days before D keep their row, with
-history features at their defaults (decision 11). A date with scheduled games but no UPCG row at
+history features at their defaults (docs/RULES.md#players-without-recent-games). A date with scheduled games but no UPCG row at
 all is an input-contract error (legacy: "no players on D" fails unless the schedule has no games).
 is_home, days_rest, the team and the opponent come from UPCG.
 
@@ -25,11 +25,11 @@ Modes
   (registry default / missing); quality fields are scored over those tags, then ``data_source`` and
   ``primary_data_source`` are ``early_season``; ``early_season_flag`` TRUE,
   ``processing_decision_reason`` ``early_season_placeholder``, not production-ready.
-* Otherwise every feature follows its lookup chain (phase4.md 5.3/5.4, per feature in
+* Otherwise every feature follows its lookup chain (docs/RULES.md#source-chain, docs/RULES.md#feature-list; per feature in
   :func:`build_features`). A player without a player_daily_cache row whose last-10 list has a
   played game takes the cache-miss recomputation (tag phase4, ``cache_miss_fallback_used``).
 * In the ``features`` array a defaulted feature holds its registry default and a missing one 0.0, on
-  every row type; ``feature_N_value`` is NULL for both (decision 10).
+  every row type; ``feature_N_value`` is NULL for both (docs/RULES.md#feature-store-row-fields).
 
 Choices where the legacy description leaves room
 ------------------------------------------------
@@ -251,7 +251,7 @@ def player_set(context: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
 
 # --- features ---------------------------------------------------------------------------------------
 def build_features(r: pd.DataFrame) -> FeatureSet:
-    """The 60 features with their raw source tags (phase4.md 5.4), from the roster and its joined facts."""
+    """The 60 features with their raw source tags (docs/RULES.md#feature-list), from the roster and its joined facts."""
     fs = FeatureSet(len(r))
 
     def col(name: str) -> np.ndarray:
@@ -304,7 +304,7 @@ def build_features(r: pd.DataFrame) -> FeatureSet:
     fs.always("back_to_back", col("back_to_back"), PHASE3)
     fs.always("playoff_game", (r["season_phase"].fillna("").str.lower() == PLAYOFF_PHASE).to_numpy(dtype="float64"), PHASE3)
 
-    # Shot-zone shares are fractions 0-1 on every path (decision 4): PSZA percentages / 100.
+    # Shot-zone shares are fractions 0-1 on every path (docs/RULES.md#units): PSZA percentages / 100.
     for name, zone in (("pct_paint", "paint"), ("pct_mid_range", "mid_range"), ("pct_three", "three_pt")):
         fs.chain(name, (col(f"psza_{zone}_rate_last_10") / 100.0, PHASE4), (recomputed(f"cm_{zone}_share"), PHASE4))
     fs.always("pct_free_throw", col("pct_free_throw"), CALCULATED)

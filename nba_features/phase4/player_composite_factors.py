@@ -1,6 +1,6 @@
 """player_composite_factors (PCF): four pre-game adjustment factors for every player playing on D.
 
-phase4.md section 3 with decisions 1, 5 and 6. The players are the rows of
+docs/RULES.md#player-composite-factors. The players are the rows of
 upcoming_player_game_context (UPCG) for D; each gets
 - fatigue (rest, workload, back-to-backs, age) from its UPCG row,
 - shot-zone mismatch: its primary zone in player_shot_zone_analysis (PSZA) for D against the
@@ -10,7 +10,7 @@ and the four deferred factors at 0.0. Players whose upstream rows are missing or
 are still written; data_quality_issues says which upstream was short.
 
 All inputs are pre-game rows for D except player_game_summary, which only feeds the completeness of
-the player's last-10-games window and is read strictly before D (decision 1). There is no synthetic
+the player's last-10-games window and is read strictly before D (docs/RULES.md#point-in-time). There is no synthetic
 context: without UPCG rows for a date with games the table gets no rows, and the row-count check
 turns the partition red.
 """
@@ -66,7 +66,7 @@ OWN_WINDOW_GAMES = 10
 OWN_WINDOW_MAX_DAYS = 60
 LEAGUE_AVG_PACE = 100.0
 
-# Defaults substituted for NULL inputs (phase4.md 3(c)).
+# Defaults substituted for NULL inputs (docs/RULES.md#player-composite-factors).
 DEFAULT_DAYS_REST = 1
 DEFAULT_GAMES_LAST_7 = 3
 DEFAULT_MINUTES_LAST_7 = 200.0
@@ -142,7 +142,7 @@ WHERE analysis_date BETWEEN @start_date AND @end_date
 
 PLAYER_GAMES_SQL = f"""
 -- bound: [start_date - {OWN_WINDOW_MAX_DAYS} days, end_date): the completeness window of a date D
--- lies within [D - {OWN_WINDOW_MAX_DAYS} days, D) (outcome rows, decision 1: game_date < D)
+-- lies within [D - {OWN_WINDOW_MAX_DAYS} days, D) (outcome rows, docs/RULES.md#point-in-time: game_date < D)
 SELECT player_lookup, game_date, team_abbr
 FROM {PLAYER_GAMES_TABLE}
 WHERE game_date >= DATE_SUB(@start_date, INTERVAL {OWN_WINDOW_MAX_DAYS} DAY)
@@ -175,7 +175,7 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str]) -> None
 
     shot_zones = (inputs["shot_zones"], SHOT_ZONE_TABLE, "analysis_date")
     for column in ("paint_rate_last_10", "mid_range_rate_last_10", "three_pt_rate_last_10"):
-        check_range(*shot_zones, column, low=0, high=100, rule=f"{column} is a percentage 0-100 (decision 4)")
+        check_range(*shot_zones, column, low=0, high=100, rule=f"{column} is a percentage 0-100 (docs/RULES.md#units)")
     zone = inputs["shot_zones"]["primary_scoring_zone"]
     unknown_zone = zone.notna() & ~zone.isin(SHOT_ZONE_VALUES)
     check_rule(*shot_zones, "primary_scoring_zone", unknown_zone, f"one of {', '.join(SHOT_ZONE_VALUES)}")
@@ -232,7 +232,7 @@ def fatigue_factor(players: pd.DataFrame) -> pd.DataFrame:
         },
         index=players.index,
     )
-    # (label, points, applies): one penalty per rule, as in phase4.md 3(c)
+    # (label, points, applies): one penalty per rule, as docs/RULES.md#player-composite-factors lists them
     rules = [
         ("back_to_back", -15, inputs["back_to_back"]),
         ("extra_rest", 5, ~inputs["back_to_back"] & (inputs["days_rest"] >= 3)),

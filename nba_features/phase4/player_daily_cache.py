@@ -1,6 +1,6 @@
 """player_daily_cache (PDC): the pre-game state of every player who may play on D, in one row.
 
-phase4.md section 4 with decisions 1, 4, 5 and 6. The players are those of
+docs/RULES.md#player-daily-cache. The players are those of
 upcoming_player_game_context (UPCG) for D plus the "roster expansion": players missing from UPCG
 whose latest player_game_summary (PGS) row in the 30 days before D is for a team playing on D.
 Each row carries
@@ -12,8 +12,8 @@ Each row carries
 - multi-window completeness (last 5 / 10 games, 7 / 14 days; the day windows lengthened by the days
   without any game right before D, e.g. the All-Star break).
 Players with fewer than 3 played games this season, or whose last one is more than 30 days before
-D, get no row. Outcome rows are read strictly before D (decision 1). assisted_rate_last_10 is a
-percentage 0-100 like PSZA's (decision 4; the legacy cache stored a fraction).
+D, get no row. Outcome rows are read strictly before D (docs/RULES.md#point-in-time). assisted_rate_last_10
+is a percentage 0-100 like PSZA's (docs/RULES.md#units; the legacy cache stored a fraction).
 
 Range runs are one set-based pass: each (player, season) and (team, season) game sequence carries
 running sums once, and every date's window is two binary searches and a difference.
@@ -96,7 +96,7 @@ PLAYER_GAMES_SQL = f"""
 -- {SEASON_LOOKBACK_DAYS} days before it), or start_date - {ROSTER_EXPANSION_DAYS} days if earlier: every game of the
 -- season before each date (season-to-date scoring, completeness windows) and the 30-day roster
 -- expansion, which may look back across a season start; outcome rows dated
--- end_date or later are never used (decision 1: game_date < D)
+-- end_date or later are never used (docs/RULES.md#point-in-time: game_date < D)
 SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, season_year,
        points, minutes_played, usage_rate, ts_pct, fg_makes, assisted_fg_makes,
        is_active, is_dnp, data_hash, processed_at
@@ -108,7 +108,7 @@ WHERE game_date >= @season_start
 TEAM_OFFENSE_SQL = f"""
 -- bound: [season_start, end_date): season_start = the first game of start_date's season, so this
 -- covers the season before each date, in which a team's last 10 games are taken (outcome rows,
--- decision 1: game_date < D)
+-- docs/RULES.md#point-in-time: game_date < D)
 SELECT team_abbr, game_id, game_date, season_year, pace, offensive_rating, data_hash, processed_at
 FROM {TEAM_OFFENSE_GAMES_TABLE}
 WHERE game_date >= @season_start
@@ -176,7 +176,7 @@ def validate_inputs(inputs: Mapping[str, pd.DataFrame], teams: set[str], last_da
 
     shot_zones = (inputs["shot_zones"], SHOT_ZONE_TABLE, "analysis_date")
     for column in ("paint_rate_last_10", "three_pt_rate_last_10"):
-        check_range(*shot_zones, column, low=0, high=100, rule=f"{column} is a percentage 0-100 (decision 4)")
+        check_range(*shot_zones, column, low=0, high=100, rule=f"{column} is a percentage 0-100 (docs/RULES.md#units)")
     check_one_row_per(*shot_zones, ["analysis_date", "player_lookup"])
 
 
@@ -273,7 +273,7 @@ def window_completeness(
     players: pd.DataFrame, games: pd.DataFrame, played: pd.Series, schedule: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """Per window: expected = the team's final games in the window (capped at the window size) minus
-    the player's non-played rows there (DNP-aware, phase4.md 4(c)); actual = his played games there."""
+    the player's non-played rows there (DNP-aware, docs/RULES.md#player-daily-cache); actual = his played games there."""
     team_games = final_team_games(schedule)
     played_games = DatedEvents(games.loc[played, "player_lookup"], games.loc[played, "game_date"])
     missed_games = DatedEvents(games.loc[~played, "player_lookup"], games.loc[~played, "game_date"])

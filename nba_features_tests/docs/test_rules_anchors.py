@@ -5,8 +5,7 @@
    of the book itself (`](#anchor)`), names a heading of docs/RULES.md. Anchors follow GitHub's slug
    rules: lowercase, punctuation dropped, spaces become hyphens, a repeated heading gets -1, -2, ...
 2. No comment or docstring under nba_features/ cites the product specs that live outside the repository
-   (phase4.md, quality.md, decisions.md, "decision <number>"): the rule book replaces them. Strict xfail
-   until the citations are replaced; once they are gone the test passes and the marker must be dropped.
+   (phase4.md, quality.md, decisions.md, "decision <number>"): the rule book replaces them.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ import re
 import tokenize
 from collections import Counter
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "RULES.md"
@@ -124,7 +121,6 @@ def test_every_link_to_the_rule_book_names_one_of_its_headings():
     assert not broken, "links to headings docs/RULES.md does not have:\n" + "\n".join(broken)
 
 
-@pytest.mark.xfail(strict=True, reason="citations are replaced in the floor-plan redesign")
 def test_no_comment_or_docstring_in_the_package_cites_the_external_specs():
     citations = [
         f"{path.relative_to(ROOT)}:{line}: {text.strip()}"

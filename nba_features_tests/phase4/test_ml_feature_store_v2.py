@@ -623,7 +623,7 @@ def test_cache_miss_recomputes_from_the_last_ten_list():
     assert value(out, "points_avg_season") == pytest.approx(108 / 7)
     for name in ("points_avg_last_5", "points_avg_last_10", "points_avg_season", "points_std_last_10", "games_in_last_7_days"):
         assert tag(out, name) == "phase4"
-    # shot-zone shares are fractions of FG attempts, 0-1 (decision 4)
+    # shot-zone shares are fractions of FG attempts, 0-1 (docs/RULES.md#units)
     assert [value(out, n) for n in ("pct_paint", "pct_mid_range", "pct_three")] == pytest.approx([0.5, 2 / 12, 4 / 12])
     assert tag(out, "pct_paint") == "phase4"
     # PSZA present: its percentages / 100 win
@@ -910,7 +910,7 @@ def test_smoke_on_a_generated_season(demo_warehouse):
     bootstrap = out[out["game_date"] == pd.Timestamp(SMOKE_DATES[0])]
     assert (bootstrap["data_source"] == "early_season").all()
     season = out[out["game_date"] > pd.Timestamp(SMOKE_DATES[0])]
-    assert (season["required_default_count"] > 0).mean() <= 0.30  # decision 12 on a healthy league
+    assert (season["required_default_count"] > 0).mean() <= 0.30  # docs/RULES.md#feature-store-gates on a healthy league
     assert season["is_quality_ready"].mean() >= 0.40
     assert season["cache_miss_fallback_used"].mean() <= 0.05
     shares = np.vstack(season["features"].to_numpy())[:, [feature(n).index for n in ("pct_paint", "pct_mid_range", "pct_three")]]

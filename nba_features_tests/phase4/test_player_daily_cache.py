@@ -220,7 +220,7 @@ def test_scoring_windows_hand_computed() -> None:
     assert row["usage_rate_last_10"] == 21.0  # (9 x 20 + 30) / 10
     assert row["player_usage_rate_season"] == 20.9091  # (10 x 20 + 30) / 11: the NULL usage is skipped
     assert row["ts_pct_last_10"] == 0.56  # (9 x 0.55 + 0.65) / 10
-    assert row["assisted_rate_last_10"] == 68.29  # 100 x 28 / 41: a percentage (decision 4)
+    assert row["assisted_rate_last_10"] == 68.29  # 100 x 28 / 41: a percentage (docs/RULES.md#units)
     assert row["team_pace_last_10"] == 99.5  # days 10..19: 95 .. 104
     assert row["team_off_rating_last_10"] == 112.25  # 110 .. 114.5
     assert not row["early_season_flag"] and row["insufficient_data_reason"] is None

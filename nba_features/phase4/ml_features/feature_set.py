@@ -26,7 +26,7 @@ class FeatureSet:
     def chain(self, name: str, *candidates: tuple[np.ndarray, TagLike]) -> None:
         """The first non-NULL candidate per row, with its tag; unavailable → the registry's default.
 
-        This is the legacy lookup rule (phase4.md 5.3): Phase 4 value → Phase 3 value → constant.
+        This is the lookup rule of docs/RULES.md#source-chain: Phase 4 value → Phase 3 value → constant.
         """
         spec = feature(name)
         value = np.full(self.rows, np.nan)

@@ -29,7 +29,7 @@ MAX_RANGE_WARNINGS = 3
 
 
 def range_check(r: pd.DataFrame, values: np.ndarray, is_default: np.ndarray) -> list[list[str]]:
-    """phase4.md 5.8 with the registry ranges: a critical violation raises, others give warnings.
+    """Range validation before the write (docs/RULES.md#feature-store-row-fields): a critical violation raises, others give warnings.
 
     NULL and defaulted values are not checked. Returns up to 3 ``range_warning:`` entries per row.
     """
@@ -116,7 +116,7 @@ def assemble(
     values = fs.value_matrix()
     tags = fs.tag_matrix()
     is_default = np.isin(tags, list(DEFAULT_TAGS))
-    array_values = np.where(np.isnan(values), 0.0, values)  # NULL/NaN → 0.0 in the array (phase4.md 5.3)
+    array_values = np.where(np.isnan(values), 0.0, values)  # NULL/NaN → 0.0 in the array (docs/RULES.md#feature-store-row-fields)
     warnings = range_check(r, values, is_default)
     codes, patterns = tag_patterns(tags)
     scored = quality_fields(codes, patterns)

@@ -2,7 +2,7 @@
 
 Each function takes the rows (``roster``: ``player_lookup``, ``day`` = D as a day number, and for
 some ``season_start_day`` / ``opponent_team_abbr``) and returns a frame aligned with them. Every window
-ends strictly before D (decision 1); the windows, as phase4.md 5.2/5.4 define them:
+ends strictly before D (docs/RULES.md#point-in-time); the windows, as docs/RULES.md#feature-list defines them:
 
 * last-10 list: the player's 10 newest PGS rows in [D-60, D), DNP rows included (features 11, 21,
   33, 34, the cache-miss fallback and historical_completeness);
@@ -97,7 +97,7 @@ def last_games(roster: pd.DataFrame, games: pd.DataFrame) -> pd.DataFrame:
 
     The cache-miss fields (``cm_*``) recompute the player_daily_cache values from the played games
     (not DNP, minutes > 0) of the list: L5 = the 5 newest played games; shot-zone shares are
-    fractions of FG attempts (0-1, decision 4).
+    fractions of FG attempts (0-1, docs/RULES.md#units).
     """
     table = EventTable(games, "player_lookup", "game_date", ("game_id",))
     window = table.windows(roster["player_lookup"], *_days(roster, LAST_GAMES_DAYS)).newest(LAST_GAMES)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from nba_features.phase4.coercions import as_float_array
 from nba_features.phase4.ml_features.windows import EventTable
+from nba_features.phase4.schedule import FINAL_GAME_STATUS
 
 TEAM_LAST_GAMES = 10
 TEAM_LAST_GAMES_DAYS = 365  # the extract bound: the team's last 10 games within a year
@@ -85,8 +86,9 @@ def teammate_usage(roster: pd.DataFrame, games: pd.DataFrame, injuries: pd.DataF
 
 
 def team_games_expected(roster: pd.DataFrame, schedule: pd.DataFrame) -> np.ndarray:
-    """Decision 11a: min(the team's final games (game_status 3) in [D-365, D) per the schedule, 10)."""
-    finals = schedule[schedule["game_status"] == 3]
+    """games_expected of docs/RULES.md#historical-completeness: min(the team's final games in [D-365, D) per the
+    schedule, 10)."""
+    finals = schedule[schedule["game_status"] == FINAL_GAME_STATUS]
     long = pd.concat(
         [finals[["game_date", side]].rename(columns={side: "team"}) for side in ("home_team_tricode", "away_team_tricode")]
     )

@@ -21,7 +21,7 @@ class Upstream:
     roster_key: str  # the feature-store column it matches
     columns: tuple[str, ...]
     prefix: str  # short name of the joined columns
-    source_prefix: str  # source-tracking column prefix (phase4.md 5.7)
+    source_prefix: str  # source-tracking column prefix (docs/RULES.md#feature-store-row-fields)
     issue: str  # data_quality_issues entry when the row is missing or not production-ready
 
     @property

@@ -1,6 +1,6 @@
 """Player points lines for D: odds_api first (pre-tip-off snapshots only), BettingPros as the fallback.
 
-Point in time: an odds_api snapshot is used only when ``minutes_before_tipoff >= 0`` (decision 1)
+Point in time: an odds_api snapshot is used only when ``minutes_before_tipoff >= 0`` (docs/RULES.md#point-in-time)
 and a BettingPros row only when it was created no later than the tip-off of the player's game
 (schedule ``tipoff_time``); rows of later dates are never looked at. Bookmaker names compare
 case-insensitively.
