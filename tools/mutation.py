@@ -33,7 +33,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "mutants"
-COPIED = ["nba_features", "nba_features_tests", "schemas", "docs", "bench", "pyproject.toml", "dagster.yaml", "workspace.yaml"]
+COPIED = [
+    "nba_features",
+    "nba_features_tests",
+    "schemas",
+    "docs",
+    "bench",
+    "README.md",
+    "Makefile",
+    "pyproject.toml",
+    "dagster.yaml",
+    "workspace.yaml",
+]
 
 # Module -> the fast tests that exercise it (docs/MUTATION.md explains the choice).
 TARGETS: dict[str, list[str]] = {
