@@ -24,6 +24,8 @@ ROOT_CAUSE_KINDS = {
     "WriteRefusedError": "schema drift (write refused)",
     "SchemaDriftError": "schema drift (write refused)",
     "TransientWarehouseError": "transient warehouse error (retries exhausted)",
+    "QueryTimeoutError": "query timeout",  # docs/ALERTS.md#query-timeouts: names the tables and the purpose
+    "TransientQueryTimeoutError": "query timeout (queued job, retries exhausted)",
 }
 MAX_LISTED_DATES = 12
 

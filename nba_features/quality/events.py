@@ -7,29 +7,26 @@ Slack post); a later passing evaluation of that check on that partition resolves
 `duration_seconds` = time open, the resolving run in `details_json`). A RUN_FAILED event about one
 table and date is resolved by a later run that materializes that date of that table.
 
-Slack is used only when `SLACK_BOT_TOKEN` and `NBA_FEATURES_SLACK_CHANNEL` are set (dagster-slack's
-SlackResource); nothing is posted otherwise. The token is never logged or stored in an event.
-`NBA_FEATURES_SLACK_API_URL` replaces the Slack Web API base URL (default https://slack.com/api/), for
-GovSlack, an egress proxy or a local test server.
+Slack (docs/ALERTS.md, `alerts/slack.py`): one post when an event opens, nothing while it stays open
+(folded), one reminder once it has been open for `OVERDUE_HOURS` (`remind_overdue`, run by the freshness
+sensor's ticks), and a resolution note when a later pass closes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from nba_features.alerts.slack import post_to_slack
 from nba_features.quality.outcomes import CheckOutcome
 from nba_features.warehouse.base import Warehouse
 
 EVENTS_TABLE = "nba_orchestration.data_quality_events"
-log = logging.getLogger(__name__)
 
 
 def event_rows(
@@ -126,6 +123,7 @@ def record_outcomes(
     )
     open_checks: dict[tuple, list[str]] = {}
     open_run_failures: dict[dt.date, list[str]] = {}
+    by_id = {event.event_id: event for event in open_events.itertuples(index=False)}
     for event in open_events.itertuples(index=False):
         if event.event_type == "RUN_FAILED":
             if not pd.isna(event.game_date):
@@ -154,6 +152,7 @@ def record_outcomes(
                 "resolution": ", " + resolution[1:],
             },
         )
+        post_to_slack(resolution_message([by_id[event_id] for event_id in sorted(set(resolved))], table=table, now=now))
     return EventChanges(opened, still_open, tuple(sorted(set(resolved))))
 
 
@@ -169,23 +168,79 @@ def slack_message(failures: Sequence[CheckOutcome], table: str | None = None) ->
 
 
 def notify_slack(failures: Sequence[CheckOutcome], *, table: str | None = None) -> bool:
-    """Post the failures to NBA_FEATURES_SLACK_CHANNEL through dagster-slack; True when posted."""
-    token = os.environ.get("SLACK_BOT_TOKEN")
-    channel = os.environ.get("NBA_FEATURES_SLACK_CHANNEL")
-    if not (token and channel and failures):
-        return False
-    from dagster_slack import SlackResource
+    """Post the failures to NBA_FEATURES_SLACK_CHANNEL (when Slack is configured); True when posted."""
+    return bool(failures) and post_to_slack(slack_message(failures, table))
 
-    try:
-        client = SlackResource(token=token).get_client()
-        api_url = os.environ.get("NBA_FEATURES_SLACK_API_URL")
-        if api_url:  # SlackResource has no base-URL setting; the WebClient reads this attribute per call
-            client.base_url = api_url if api_url.endswith("/") else api_url + "/"
-        client.chat_postMessage(channel=channel, text=slack_message(failures, table))
-    except Exception as error:  # a Slack outage must not fail the data run; the events table has it all
-        log.warning("Slack notification failed: %s", type(error).__name__)
-        return False
-    return True
+
+def _age(since: pd.Timestamp, now: pd.Timestamp) -> str:
+    since = pd.Timestamp(since)
+    since = since.tz_convert("UTC") if since.tzinfo else since.tz_localize("UTC")  # stored TIMESTAMPs are UTC
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    return f"{minutes // 1440}d {minutes % 1440 // 60}h" if minutes >= 1440 else f"{minutes // 60}h {minutes % 60}m"
+
+
+def _event_line(event, now: pd.Timestamp) -> str:
+    day = "" if pd.isna(event.game_date) else f" {pd.Timestamp(event.game_date).date()}"
+    what = "run failure" if event.event_type == "RUN_FAILED" else f"`{event.processor_name}`"
+    return f"• {what}{day} (open {_age(event.event_timestamp, now)})"
+
+
+def resolution_message(events: Sequence, *, table: str, now: pd.Timestamp) -> str:
+    lines = [f"*{len(events)} quality event(s) resolved on {table}*"]
+    lines += [_event_line(event, now) for event in events[:SLACK_MAX_LINES]]
+    if len(events) > SLACK_MAX_LINES:
+        lines.append(f"… and {len(events) - SLACK_MAX_LINES} more in {EVENTS_TABLE}")
+    return "\n".join(lines)
+
+
+# docs/RULES.md#event-life-cycle: an event still open after a day is posted again, once
+OVERDUE_HOURS = 24
+OVERDUE_MARK = "overdue_reminded_at"
+
+OVERDUE_EVENTS_SQL = f"""
+-- bound: events of the last {OPEN_EVENT_HORIZON_DAYS} days (partition DATE(event_timestamp)) opened before @cutoff
+SELECT event_id, event_type, table_name, processor_name, game_date, event_timestamp, severity
+FROM {EVENTS_TABLE}
+WHERE DATE(event_timestamp) >= @since
+  AND resolution_status = 'PENDING'
+  AND event_timestamp <= CAST(@cutoff AS TIMESTAMP)
+  AND details_json NOT LIKE @mark
+ORDER BY event_timestamp, event_id
+"""
+
+MARK_REMINDED_SQL = f"""
+-- bound: events of the last {OPEN_EVENT_HORIZON_DAYS} days, by id
+UPDATE {EVENTS_TABLE}
+SET details_json = CONCAT(SUBSTR(details_json, 1, LENGTH(details_json) - 1), @reminder)
+WHERE DATE(event_timestamp) >= @since AND event_id IN UNNEST(@event_ids) AND resolution_status = 'PENDING'
+"""
+
+
+def remind_overdue(warehouse: Warehouse, *, now: pd.Timestamp | None = None) -> tuple[str, ...]:
+    """Post one reminder for the events open longer than OVERDUE_HOURS that were not reminded yet; their ids.
+
+    Each is marked in `details_json` (`overdue_reminded_at`), so it is reminded once however often this runs.
+    Nothing is marked while Slack is not configured: the reminder goes out once it is.
+    """
+    now = (now if now is not None else pd.Timestamp.now(tz="UTC")).floor("us")
+    since = (now - pd.Timedelta(days=OPEN_EVENT_HORIZON_DAYS)).date()
+    overdue = warehouse.query(
+        OVERDUE_EVENTS_SQL,
+        {"since": since, "cutoff": (now - pd.Timedelta(hours=OVERDUE_HOURS)).isoformat(), "mark": f'%"{OVERDUE_MARK}"%'},
+    )
+    if overdue.empty:
+        return ()
+    events = list(overdue.itertuples(index=False))
+    lines = [f"*{len(events)} quality event(s) open for more than {OVERDUE_HOURS} h* (`nba-features events` lists them)"]
+    lines += [f"{_event_line(e, now)} on {e.table_name or 'the run'} ({e.severity})" for e in events[:SLACK_MAX_LINES]]
+    if len(events) > SLACK_MAX_LINES:
+        lines.append(f"… and {len(events) - SLACK_MAX_LINES} more in {EVENTS_TABLE}")
+    if not post_to_slack("\n".join(lines)):
+        return ()
+    ids = tuple(e.event_id for e in events)
+    mark = json.dumps({OVERDUE_MARK: now.isoformat()})
+    warehouse.execute(MARK_REMINDED_SQL, {"since": since, "event_ids": list(ids), "reminder": ", " + mark[1:]})
+    return ids
 
 
 RUN_FAILURE_NAMESPACE = uuid.UUID("5d1f6a2e-0c7b-4b8e-9a51-7f3c2d9e8b10")

@@ -45,6 +45,11 @@ hands nested values (ARRAY, STRUCT) over as numpy arrays in which a DATE comes b
 `datetime64[ms]`, i.e. a datetime; they become plain lists and dicts of Python values typed by the
 result schema (DATE → datetime.date, TIMESTAMP → UTC datetime).
 
+Timeouts (docs/ALERTS.md#query-timeouts): every query job carries `job_timeout_ms` (BigQuery stops the job
+itself at the limit), the job's API calls and the wait for its result are bounded by the same limit, and a
+wait that expires cancels the job (`jobs.cancel`, bounded too) and raises QueryTimeoutError naming the tables
+and the purpose; it is transient (retried) only when the job was still PENDING, queued for slots.
+
 Errors: HTTP 5xx, 429, and the rateLimitExceeded / backendError / concurrent-update reasons become
 TransientWarehouseError and are retried with backoff (base.retry_transient); anything else (a 400 for
 bad SQL or data, 403, 404) is raised at once as BigQueryError naming the operation and the reason.
@@ -52,6 +57,7 @@ bad SQL or data, 403, 404) is raised at once as BigQueryError naming the operati
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import logging
@@ -76,12 +82,16 @@ from sqlglot import exp
 
 from nba_features.contracts import TableContract, ViewContract
 from nba_features.warehouse.base import (
+    QueryTimeoutError,
+    TransientQueryTimeoutError,
     TransientWarehouseError,
     Warehouse,
     WriteResult,
     deleted_by_date,
     normalize_result,
+    query_timeout_seconds,
     retry_transient,
+    statement_subject,
 )
 from nba_features.warehouse.datasets import DatasetNames
 from nba_features.warehouse.sql import array_values, bigquery_param_type, check_parameters, is_null_value, validate_identifier
@@ -89,6 +99,8 @@ from nba_features.warehouse.sql import array_values, bigquery_param_type, check_
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+# the cancel call of a job past its limit (at most the limit itself): short, since the API may be what hangs
+_CANCEL_TIMEOUT_SECONDS = 30.0
 
 STAGING_TABLE_LIFETIME = dt.timedelta(days=1)
 
@@ -329,6 +341,7 @@ class BigQueryWarehouse(Warehouse):
         location: str = "US",
         api_endpoint: str | None = None,
         credentials: Credentials | None = None,
+        query_timeout: float | None = None,
     ):
         if not _PROJECT_ID.match(project):
             raise ValueError(f"invalid BigQuery project id {project!r}")
@@ -341,6 +354,7 @@ class BigQueryWarehouse(Warehouse):
         self.location = location
         self.resource = BigQueryClientResource(project=project, location=location, api_endpoint=api_endpoint)
         self._credentials = credentials
+        self.query_timeout = query_timeout  # seconds; None: NBA_FEATURES_QUERY_TIMEOUT_SECONDS or the default
         # Bytes processed by the last query(); assets put it into their materialization metadata.
         self.last_bytes_processed: int | None = None
         self.last_job_id: str | None = None
@@ -395,24 +409,50 @@ class BigQueryWarehouse(Warehouse):
 
         return retry_transient(attempt)
 
-    @staticmethod
-    def _job_config(params: Mapping[str, Any], labels: Mapping[str, Any] | None) -> bigquery.QueryJobConfig:
+    def _job_config(self, params: Mapping[str, Any], labels: Mapping[str, Any] | None) -> bigquery.QueryJobConfig:
+        limit = query_timeout_seconds(self.query_timeout)
         return bigquery.QueryJobConfig(
-            query_parameters=query_parameters(params), labels=sanitize_labels(labels), use_legacy_sql=False
+            query_parameters=query_parameters(params),
+            labels=sanitize_labels(labels),
+            use_legacy_sql=False,
+            job_timeout_ms=int(limit * 1000) if limit else None,
         )
+
+    def _finished_job(self, statement: str, config: bigquery.QueryJobConfig, subject: str) -> tuple[bigquery.QueryJob, Any]:
+        """Start a query job and wait for its rows, within the statement limit; past it, cancel the job."""
+        limit = query_timeout_seconds(self.query_timeout)
+        job_id = f"nba_features_{uuid.uuid4().hex}"  # known before the insert call, so even a hung insert can be cancelled
+        try:
+            # the client retries a timed-out HTTP call for up to 10 minutes by default: bounded by the limit too
+            retry = bigquery.DEFAULT_RETRY.with_deadline(limit) if limit else bigquery.DEFAULT_RETRY
+            job = self.client.query(
+                statement, job_config=config, location=self.location, job_id=job_id, timeout=limit, retry=retry, job_retry=None
+            )
+            return job, job.result(timeout=limit, retry=retry)
+        except (concurrent.futures.TimeoutError, requests.exceptions.Timeout, api_exceptions.RetryError) as error:
+            state = self._cancel(job_id, limit)
+            kind = TransientQueryTimeoutError if state == "PENDING" else QueryTimeoutError
+            raise kind(f"BigQuery job {job_id} cancelled after {limit:g} s (state {state}): {subject}") from error
+
+    def _cancel(self, job_id: str, limit: float | None) -> str:
+        """Cancel a job past its limit, best effort within a bounded call; the state it was in (or UNKNOWN)."""
+        bound = min(_CANCEL_TIMEOUT_SECONDS, limit or _CANCEL_TIMEOUT_SECONDS)
+        try:
+            job = self.client.cancel_job(
+                job_id, location=self.location, timeout=bound, retry=bigquery.DEFAULT_RETRY.with_deadline(bound)
+            )
+            return str(job.state or "UNKNOWN")
+        except Exception as error:  # the API may be the thing that hangs; the job's own job_timeout_ms still ends it
+            log.warning("cancelling BigQuery job %s failed: %s", job_id, type(error).__name__)
+            return "UNKNOWN"
 
     def _run_statement(
         self, statement: str, params: Mapping[str, Any], labels: Mapping[str, Any], operation: str
     ) -> bigquery.QueryJob:
         """Run one DML statement to completion."""
         config = self._job_config(params, labels)
-
-        def run() -> bigquery.QueryJob:
-            job = self.client.query(statement, job_config=config, location=self.location)
-            job.result()
-            return job
-
-        return self._call(operation, run)
+        subject = f"{statement_subject(statement, labels)}: {operation}"
+        return self._call(operation, lambda: self._finished_job(statement, config, subject)[0])
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> int:
         bound = check_parameters(sql, params)
@@ -432,9 +472,10 @@ class BigQueryWarehouse(Warehouse):
         statement = self.qualify(sql)
         config = self._job_config(bound, labels)
 
+        subject = statement_subject(sql, labels)
+
         def run() -> tuple[bigquery.QueryJob, pd.DataFrame]:
-            job = self.client.query(statement, job_config=config, location=self.location)
-            rows = job.result()
+            job, rows = self._finished_job(statement, config, subject)
             # Results are read over REST: the Storage Read API is not worth a second client here.
             with _without_pandas_gbq_notices():
                 frame = rows.to_dataframe(create_bqstorage_client=False)
@@ -509,16 +550,28 @@ class BigQueryWarehouse(Warehouse):
         self, table_id: str, table: TableContract, frame: pd.DataFrame, labels: Mapping[str, str], *, truncate: bool
     ) -> None:
         """One load job: all rows or none. WRITE_TRUNCATE makes a retried load of a staging table harmless."""
+        limit = query_timeout_seconds(self.query_timeout)
         config = bigquery.LoadJobConfig(
             schema=contract_schema(table),
             write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE if truncate else bigquery.WriteDisposition.WRITE_APPEND,
             labels=sanitize_labels(labels),
+            job_timeout_ms=int(limit * 1000) if limit else None,
         )
 
         def load() -> None:
+            job_id = f"nba_features_load_{uuid.uuid4().hex}"  # one per attempt: a retried load is a new job
             with _without_pandas_gbq_notices():
-                job = self.client.load_table_from_dataframe(frame, table_id, job_config=config, location=self.location)
-            job.result()
+                job = self.client.load_table_from_dataframe(
+                    frame, table_id, job_config=config, location=self.location, job_id=job_id, timeout=limit
+                )
+            try:
+                job.result(timeout=limit, retry=bigquery.DEFAULT_RETRY.with_deadline(limit) if limit else bigquery.DEFAULT_RETRY)
+            except (concurrent.futures.TimeoutError, requests.exceptions.Timeout, api_exceptions.RetryError) as error:
+                state = self._cancel(job_id, limit)
+                raise QueryTimeoutError(
+                    f"BigQuery load job {job_id} cancelled after {limit:g} s (state {state}): {table.full_name} "
+                    f"({', '.join(f'{k}={v}' for k, v in sorted(labels.items())) or 'load'})"
+                ) from error
 
         self._call(f"load {len(frame)} rows into {table_id}", load)
 

@@ -4,6 +4,10 @@ A connection is opened per operation and closed at once, because DuckDB lets one
 hold the file; another process that finds it locked retries with backoff (TransientWarehouseError).
 A partition replace is one transaction (DELETE the dates, INSERT the frame): a failure or a killed
 process leaves the previous partition intact, since DuckDB rolls back an uncommitted transaction.
+
+Every operation runs under the statement limit (`base.query_timeout_seconds`): a timer thread calls the
+connection's `interrupt()` when it expires, DuckDB abandons the statement (a replace rolls back), and the
+error (QueryTimeoutError) names the tables and the caller's purpose (docs/ALERTS.md#query-timeouts).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,12 +27,15 @@ from sqlglot import exp
 
 from nba_features.contracts import TableContract, ViewContract
 from nba_features.warehouse.base import (
+    QueryTimeoutError,
     TransientWarehouseError,
     Warehouse,
     WriteResult,
     deleted_by_date,
     normalize_result,
+    query_timeout_seconds,
     retry_transient,
+    statement_subject,
     to_arrow,
 )
 from nba_features.warehouse.datasets import DatasetNames
@@ -54,11 +62,18 @@ INSERT_BATCH_ROWS = 4096
 class DuckDBWarehouse(Warehouse):
     kind = "duckdb"
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, datasets: DatasetNames | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        query_timeout: float | None = None,
+        datasets: DatasetNames | None = None,
+    ):
         self.path = Path(path or os.environ.get("NBA_FEATURES_WAREHOUSE") or DEFAULT_PATH)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # datasets are schemas of the file; prefixed ones (shadow mode, a legacy copy) are schemas too
         self.datasets = datasets or DatasetNames()
+        self.query_timeout = query_timeout  # seconds; None: NBA_FEATURES_QUERY_TIMEOUT_SECONDS or the default
 
     def __repr__(self) -> str:
         prefixes = "" if self.datasets.identity else f", datasets={self.datasets!r}"
@@ -89,10 +104,31 @@ class DuckDBWarehouse(Warehouse):
         finally:
             connection.close()
 
-    def _run(self, operation):
+    def _run(self, operation, subject: str):
+        """`operation(connection)` with retries of a locked file, interrupted past the statement limit."""
+        limit = query_timeout_seconds(self.query_timeout)
+
         def attempt():
             with self.connect() as connection:
-                return operation(connection)
+                if limit is None:
+                    return operation(connection)
+                expired = threading.Event()
+
+                def interrupt() -> None:
+                    expired.set()
+                    connection.interrupt()
+
+                timer = threading.Timer(limit, interrupt)
+                timer.daemon = True
+                timer.start()
+                try:
+                    return operation(connection)
+                except duckdb.Error as error:
+                    if expired.is_set():
+                        raise QueryTimeoutError(f"DuckDB statement interrupted after {limit:g} s: {subject}") from error
+                    raise
+                finally:
+                    timer.cancel()
 
         return retry_transient(attempt)
 
@@ -102,16 +138,16 @@ class DuckDBWarehouse(Warehouse):
     ) -> pd.DataFrame:
         bound = check_parameters(sql, params)
         translated = self._translate(sql)
-        return normalize_result(self._run(lambda c: duckdb_frame(c.execute(translated, bound))))
+        return normalize_result(self._run(lambda c: duckdb_frame(c.execute(translated, bound)), statement_subject(sql, labels)))
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None, *, labels: Mapping[str, str] | None = None) -> int:
         bound = check_parameters(sql, params)
         translated = self._translate(sql)
-        return int(self._run(lambda c: c.execute(translated, bound).fetchone()[0]))
+        return int(self._run(lambda c: c.execute(translated, bound).fetchone()[0], statement_subject(sql, labels)))
 
     def execute_native(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """DuckDB-dialect SQL for tests and tools that inspect the file itself."""
-        return normalize_result(self._run(lambda c: c.execute(sql, params or []).df()))
+        return normalize_result(self._run(lambda c: c.execute(sql, params or []).df(), "native DuckDB statement"))
 
     def table_exists(self, table: str) -> bool:
         return self.live_columns(table) is not None
@@ -124,7 +160,8 @@ class DuckDBWarehouse(Warehouse):
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
                 [dataset, name],
-            ).fetchall()
+            ).fetchall(),
+            f"{table} (read the live schema)",
         )
         if not rows:
             return None
@@ -141,7 +178,7 @@ class DuckDBWarehouse(Warehouse):
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.datasets.dataset(table.dataset, table.name)}")
             connection.execute(statement)
 
-        self._run(create)
+        self._run(create, f"{table.full_name} (create table)")
 
     def _create_view(self, view: ViewContract) -> None:
         statement = f"CREATE OR REPLACE VIEW {self._qualified(view)} AS {self._translate(view.query)}"
@@ -150,14 +187,15 @@ class DuckDBWarehouse(Warehouse):
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.datasets.dataset(view.dataset, view.name)}")
             connection.execute(statement)
 
-        self._run(create)
+        self._run(create, f"{view.full_name} (create view)")
 
     def _add_column(self, table: TableContract, column_name: str) -> None:
         column = table.column(column_name)
         self._run(
             lambda c: c.execute(
                 f"ALTER TABLE {self._qualified(table)} ADD COLUMN {validate_identifier(column.name)} {duckdb_type(column.bq_type)}"
-            )
+            ),
+            f"{table.full_name} (add column {column.name})",
         )
 
     # --- writes ------------------------------------------------------------------------------
@@ -201,7 +239,10 @@ class DuckDBWarehouse(Warehouse):
                 raise
             return counts
 
-        by_date = deleted_by_date(dates, self._run(replace))
+        purpose = ", ".join(f"{key}={value}" for key, value in sorted(labels.items()))
+        by_date = deleted_by_date(
+            dates, self._run(replace, f"{table.full_name} (replace partitions{': ' + purpose if purpose else ''})")
+        )
         return WriteResult(
             table.full_name, dates, rows_written=len(frame), rows_deleted=sum(by_date.values()), deleted_by_date=by_date
         )
@@ -214,5 +255,5 @@ class DuckDBWarehouse(Warehouse):
             connection.register("incoming_frame", incoming)
             connection.execute(insert)
 
-        self._run(append)
+        self._run(append, f"{table.full_name} (append rows)")
         return len(frame)

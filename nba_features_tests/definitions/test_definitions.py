@@ -73,6 +73,8 @@ def test_the_code_location_registers_exactly_its_schedules_and_sensors_running_b
         "phase4_input_change_sensor": dg.DefaultSensorStatus.RUNNING,
         "phase4_upstream_fixed_retry_sensor": dg.DefaultSensorStatus.RUNNING,
         "phase4_run_failure_sensor": dg.DefaultSensorStatus.RUNNING,
+        "phase4_run_canceled_sensor": dg.DefaultSensorStatus.RUNNING,
+        "phase4_freshness_sensor": dg.DefaultSensorStatus.RUNNING,
     }
     # What the loaded code location serves, not only the list handed to Definitions.
     repository = defs.get_repository_def()

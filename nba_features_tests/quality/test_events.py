@@ -179,7 +179,11 @@ def test_an_event_opens_on_failure_folds_repeats_and_resolves_on_a_later_pass(wa
     assert details["resolved_by_run_id"] == "run-fix" and details["check"] == "required_default_rate"
     assert pd.Timestamp(details["resolved_at"]) == fixed_at
     assert (rows["resolution_status"] == "PENDING").sum() == 1  # the other date's event stays open
-    assert len(slack.requests) == 2  # one post per opened event, none for the fold or the resolution
+    # one post per opened event, none for the fold, a resolution note when it closes (docs/ALERTS.md)
+    assert len(slack.requests) == 3
+    assert slack.requests[-1]["body"]["text"].startswith(
+        f"*1 quality event(s) resolved on {TABLE}*\n• `required_default_rate` {D}"
+    )
 
     # failing again after the resolution opens a new event
     assert len(record_outcomes(warehouse, [RED], table=TABLE, run_id="run-red-2", dates=[D], now=fixed_at).opened) == 1
