@@ -61,6 +61,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/warehouse_local/test_normalize_result.py",
         "nba_features_tests/warehouse_local/test_schema_drift_extra.py",
         "nba_features_tests/warehouse_local/test_prepare_frame_shape.py",
+        "nba_features_tests/warehouse_local/test_duckdb_catalog.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse/test_dialect.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
