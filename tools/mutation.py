@@ -7,9 +7,9 @@ Why our own mutator and not mutmut 3: mutmut reads its configuration from setup.
 rewrites every function into trampolines; here one copy, one edit and one pytest run per mutant is enough.
 How to run and the recorded results: docs/MUTATION.md.
 
-    .venv/bin/python tools/mutation.py --module nba_features/quality/scorer.py
-    .venv/bin/python tools/mutation.py --module nba_features/quality/scorer.py --list
-    .venv/bin/python tools/mutation.py --module nba_features/quality/scorer.py --only 12 40
+    .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py
+    .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py --list
+    .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py --only 12 40
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
     ],
-    "nba_features/quality/scorer.py": [
+    "nba_features/phase4/ml_features/quality_scorer.py": [
         "nba_features_tests/quality/test_scorer.py",
         "nba_features_tests/quality/test_scorer_boundaries.py",
     ],
@@ -107,6 +107,11 @@ TARGETS: dict[str, list[str]] = {
     ],
     "nba_features/defs/sensors/upstream_fixed_retry.py": [
         "nba_features_tests/automation/test_retry_sensor.py",
+    ],
+    "nba_features/phase4/game_windows.py": [
+        "nba_features_tests/phase4/test_team_defense_zone_analysis.py",
+        "nba_features_tests/phase4/test_player_shot_zone_analysis.py",
+        "nba_features_tests/phase4/test_player_daily_cache.py",
     ],
     "nba_features/phase4/ml_features/windows.py": [
         "nba_features_tests/phase4/test_ml_feature_store_v2.py",
@@ -311,7 +316,7 @@ def _run_tests(copy: Path, tests: list[str], markers: str, timeout: float, log: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--module", required=True, help="e.g. nba_features/quality/scorer.py")
+    parser.add_argument("--module", required=True, help="e.g. nba_features/phase4/ml_features/quality_scorer.py")
     parser.add_argument("--tests", nargs="+", help="test paths (default: the module's entry in TARGETS)")
     parser.add_argument("--sample", type=int, default=40, help="at most this many mutants (0: all)")
     parser.add_argument("--seed", type=int, default=19)
