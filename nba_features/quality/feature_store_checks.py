@@ -39,6 +39,11 @@ THRESHOLDS = {
     "drift_baseline_days": 28,
     "contamination_window_days": 30,  # docs/RULES.md#contamination-tiers: tier 1 over a trailing window
     "contamination_tier1_max_pct": 15.0,
+    # Share of non-bootstrap rows (placeholders aside) whose last-10 list is short of the games expected
+    # (docs/RULES.md#historical-completeness). Measured on the five-season demo league (docs/ALERTS.md): 905 of
+    # 939 game dates at 0.0%; the other 34 are the first days after each season's bootstrap (4.7% to 100%, the
+    # window still expecting last season's games); a day of box scores missing mid-season leaves most players short.
+    "historical_incomplete_max_pct": 10.0,  # project threshold (WARN)
 }
 
 PerDate = Callable[[CheckInputs, dt.date, pd.DataFrame], tuple[bool, float | None, str, str, dict]]
@@ -316,6 +321,19 @@ def _trailing_contamination(inputs, day, rows):
     )
 
 
+def _historical_completeness(inputs, day, rows):
+    limit = THRESHOLDS["historical_incomplete_max_pct"]
+    judged = rows[rows["processing_decision_reason"] != "early_season_placeholder"] if len(rows) else rows
+    blocks = [block or {} for block in judged["historical_completeness"]] if len(judged) else []
+    counted = [block for block in blocks if not block.get("is_bootstrap")]
+    if not counted:
+        return True, None, f"<= {limit}%", "no non-bootstrap rows", {"rows": 0}
+    short = sum(not block.get("is_complete") for block in counted)
+    pct = round(100.0 * short / len(counted), 1)
+    text = f"{pct}% of {len(counted)} non-bootstrap rows have an incomplete last-10 history ({short} rows)"
+    return pct <= limit, pct, f"<= {limit}%", text, {"rows": len(counted), "incomplete_rows": short}
+
+
 def feature_store_checks() -> list[CheckDefinition]:
     t = THRESHOLDS
     return [
@@ -408,5 +426,13 @@ def feature_store_checks() -> list[CheckDefinition]:
             False,
             "tier1_pct",
             _trailing_contamination,
+        ),
+        _per_date_check(
+            "historical_completeness_rate",
+            f"Non-bootstrap rows with an incomplete last-10 history <= {t['historical_incomplete_max_pct']}%",
+            "WARN",
+            False,
+            "pct_historical_incomplete",
+            _historical_completeness,
         ),
     ]

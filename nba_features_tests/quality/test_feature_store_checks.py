@@ -135,6 +135,7 @@ def test_severities_and_blocking():
         "cache_miss_rate": ("WARN", False), "feature_variance_and_ranges": ("WARN", False),
         "feature_distribution_drift": ("WARN", False), "contamination_tier1_trailing": ("WARN", False),
         "vegas_line_coverage": ("WARN", False), "schedule_covers_context": ("WARN", False),
+        "historical_completeness_rate": ("WARN", False),
     }  # fmt: skip
 
 
