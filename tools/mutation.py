@@ -9,7 +9,7 @@ How to run and the recorded results: docs/MUTATION.md.
 
     .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py
     .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py --list
-    .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py --only 12 40
+    .venv/bin/python tools/mutation.py --module nba_features/phase4/ml_features/quality_scorer.py --only 64d3f9b1 1aece4f4
 """
 
 from __future__ import annotations
