@@ -1,6 +1,7 @@
-"""A write that conflicts with another connection's open transaction is transient on DuckDB (docs/RELIABILITY.md):
-retried with backoff, it goes through once the other transaction ends; one that never ends fails as a
-TransientWarehouseError naming the conflict. Found by tools/mutation.py (docs/MUTATION.md).
+"""Which DuckDB errors are transient (docs/RELIABILITY.md): a write conflicting with another connection's open
+transaction is retried with backoff and goes through once that transaction ends, or fails as a
+TransientWarehouseError naming the conflict; a file that is not a database and a misused transaction are data
+errors, raised at once without a retry. Found by tools/mutation.py (docs/MUTATION.md).
 """
 
 from __future__ import annotations
@@ -36,3 +37,21 @@ def test_a_conflict_that_never_ends_fails_as_transient(held, monkeypatch):
     monkeypatch.setattr(base.time, "sleep", lambda seconds: None)
     with pytest.raises(TransientWarehouseError, match="Conflict on update"):
         warehouse.execute("UPDATE s.t SET v = 3 WHERE k = 1")
+
+
+def test_a_file_that_is_not_a_database_is_raised_at_once(tmp_path, monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(base.time, "sleep", sleeps.append)
+    path = tmp_path / "warehouse.duckdb"
+    path.write_bytes(b"not a database" * 1000)
+    with pytest.raises(duckdb.IOException, match="not a valid DuckDB database file"):
+        DuckDBWarehouse(path).query("SELECT 1 AS x")
+    assert sleeps == []
+
+
+def test_a_transaction_error_that_is_no_conflict_is_raised_at_once(tmp_path, monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(base.time, "sleep", sleeps.append)
+    with pytest.raises(duckdb.TransactionException, match="within a transaction"):
+        DuckDBWarehouse(tmp_path / "warehouse.duckdb").execute_native("BEGIN; BEGIN")
+    assert sleeps == []
