@@ -1,5 +1,6 @@
 """Warehouse.execute returns the number of rows the statement changed (the callers report it), on DuckDB as on
-BigQuery's num_dml_affected_rows. Found by tools/mutation.py (docs/MUTATION.md).
+BigQuery's num_dml_affected_rows; execute_native (DuckDB SQL for tests and tools) binds its parameters. Found by
+tools/mutation.py (docs/MUTATION.md).
 """
 
 from __future__ import annotations
@@ -13,3 +14,8 @@ def test_execute_returns_the_rows_changed(tmp_path):
     assert warehouse.execute("UPDATE s.t SET k = k + 10 WHERE k >= 2") == 2
     assert warehouse.execute("DELETE FROM s.t WHERE k = 1") == 1
     assert warehouse.execute("DELETE FROM s.t WHERE k = 1") == 0
+
+
+def test_execute_native_binds_its_parameters(tmp_path):
+    warehouse = DuckDBWarehouse(tmp_path / "warehouse.duckdb")
+    assert warehouse.execute_native("SELECT ?::BIGINT + 1 AS x", [41])["x"].tolist() == [42]
