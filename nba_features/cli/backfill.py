@@ -6,8 +6,8 @@
 
 Preflight: before a backfill is requested, every date's Phase 3 inputs are judged as `validate` judges
 them (`quality/input_readiness.py`, one grouped query per input table for the whole range). A date whose
-inputs are missing or incomplete would come out red, so the backfill is refused, naming each such date
-and what it lacks, unless `--force`. `--dry-run` prints the partitions and assets the backfill would run
+inputs are missing or incomplete would be computed without them (an input-contract failure, or a red or
+degraded partition), so the backfill is refused, naming each such date and what it lacks, unless `--force`. `--dry-run` prints the partitions and assets the backfill would run
 and that preflight, and requests nothing.
 
 Exit codes: 0 when the backfill finished with every partition green (launching or retrying without
@@ -47,7 +47,10 @@ MAX_LISTED_PROBLEMS = 3  # per date in the preflight; the rest are counted
 
 
 def report_code(report: BackfillReport) -> int:
-    return 0 if report.green else 1
+    """0 only when the backfill finished green with every targeted partition materialized: a canceled or
+    failed backfill that never ran a partition has no red date, yet is not done."""
+    complete = all(a.materialized == a.targeted for a in report.assets)
+    return 0 if report.green and complete else 1
 
 
 def progress_lines(report: BackfillReport) -> list[str]:
@@ -136,7 +139,7 @@ def preflight_lines(problems: dict[dt.date, list[str]]) -> list[str]:
     lines = []
     for day, found in sorted(problems.items()):
         more = f" (+{len(found) - MAX_LISTED_PROBLEMS} more)" if len(found) > MAX_LISTED_PROBLEMS else ""
-        lines.append(f"  {day}: would come out red: {'; '.join(found[:MAX_LISTED_PROBLEMS])}{more}")
+        lines.append(f"  {day}: inputs missing or incomplete: {'; '.join(found[:MAX_LISTED_PROBLEMS])}{more}")
     return lines
 
 
@@ -190,7 +193,7 @@ def backfill_command(
                 print(line)
             return 1 if problems else 0
         if problems and not force:
-            print(f"refused: {len(problems)} of {len(chosen)} date(s) lack Phase 3 inputs and would come out red:")
+            print(f"refused: {len(problems)} of {len(chosen)} date(s) lack Phase 3 inputs:")
             print("\n".join(preflight_lines(problems)))
             print("load the inputs first, or pass --force to backfill them anyway")
             return 1
@@ -212,7 +215,7 @@ def backfill_command(
                 f"backfill {new_id} requested: {_ranges_text(chosen)}, {', '.join(assets)} (instance {instance.root_directory})"
             )
             if problems:
-                print(f"forced: {len(problems)} date(s) lack Phase 3 inputs and will likely come out red")
+                print(f"forced: {len(problems)} date(s) lack Phase 3 inputs and are computed without them")
             print(f"the daemon executes it (`make dev`); progress: nba-features backfill status {new_id} --watch")
     except BackfillError as error:
         raise CliError(str(error)) from None

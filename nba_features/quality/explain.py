@@ -141,8 +141,10 @@ def explain_row(row: Mapping, upstream: Mapping[str, UpstreamRow | None]) -> Exp
     for f in FEATURES:
         tag = tags.get(f.index, "default")
         defaulted = tag in DEFAULT_TAGS
+        # feature_N_value is NULL for a defaulted feature; the array holds its registry default (0.0 when missing)
         stored = _number(row.get(f.value_column))
-        value = stored if stored is not None else (_number(values[f.index]) if f.index < len(values) else None)
+        in_array = _number(values[f.index]) if f.index < len(values) and tag != "missing" else None
+        value = stored if stored is not None else in_array
         reason = reasons.get(f.index, f.effective_fallback_reason) if defaulted else None
         origin = f"none: {reason}" if defaulted else _origin(f.index, tag, cache_miss, shot_zone_row, upstream)
         weight = int(_number(row.get(f.quality_column)) or source_weight(tag))

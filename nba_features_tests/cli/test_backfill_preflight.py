@@ -41,7 +41,7 @@ def test_dry_run_names_each_date_without_its_inputs(cli, materialized):
     code, out, _ = cli("backfill", "--from", str(LATER), "--to", MISSING, "--select", "ml_feature_store_v2", "--dry-run")
     assert code == 1
     assert "preflight: 1 of 2 date(s) have every Phase 3 input" in out
-    (line,) = [line for line in out.splitlines() if line.startswith(f"  {MISSING}: would come out red: ")]
+    (line,) = [line for line in out.splitlines() if line.startswith(f"  {MISSING}: inputs missing or incomplete: ")]
     assert "nba_analytics.upcoming_player_game_context: no rows for 14 team(s) playing on 2024-01-19" in line
     assert line.endswith(f"; nba_raw.nbac_injury_report: no rows for {MISSING}, which has 7 scheduled game(s)")
     assert backfills() == []
@@ -51,9 +51,9 @@ def test_a_backfill_is_refused_on_dates_without_inputs_unless_forced(cli, materi
     materialized.execute("DELETE FROM nba_raw.nbac_injury_report WHERE report_date = @d", {"d": MISSING})
     code, out, _ = cli("backfill", "--dates", f"{GREEN},{MISSING}")
     assert code == 1
-    assert out.splitlines()[0] == "refused: 1 of 2 date(s) lack Phase 3 inputs and would come out red:"
+    assert out.splitlines()[0] == "refused: 1 of 2 date(s) lack Phase 3 inputs:"
     assert (
-        f"  {MISSING}: would come out red: nba_raw.nbac_injury_report: no rows for {MISSING}, which has 7 scheduled game(s)"
+        f"  {MISSING}: inputs missing or incomplete: nba_raw.nbac_injury_report: no rows for {MISSING}, which has 7 scheduled game(s)"
         in out
     )
     assert backfills() == []
@@ -62,7 +62,7 @@ def test_a_backfill_is_refused_on_dates_without_inputs_unless_forced(cli, materi
     assert code == 0, out
     (backfill,) = backfills()
     assert out.splitlines()[0] == backfill.backfill_id
-    assert "forced: 1 date(s) lack Phase 3 inputs and will likely come out red" in out
+    assert "forced: 1 date(s) lack Phase 3 inputs and are computed without them" in out
     assert targeted(backfill) == {"team_defense_zone_analysis": [str(GREEN), MISSING]}
 
 
@@ -84,7 +84,8 @@ def test_watch_prints_progress_per_asset_on_stderr(cli):
     backfill_id = out.splitlines()[0]
     with dg.DagsterInstance.get() as instance:
         instance.update_backfill(instance.get_backfill(backfill_id).with_status(BulkActionStatus.CANCELED))
-    _, out, err = cli("backfill", "status", backfill_id, "--watch")  # canceled: finished at once
+    code, out, err = cli("backfill", "status", backfill_id, "--watch")  # canceled: finished at once
+    assert code == 1  # finished, but not a partition materialized: not green
     progress = err.splitlines()
     assert any(line.endswith("team_defense_zone_analysis: 0/1 materialized, 0 failed, 0 in progress") for line in progress), err
     assert any(line.endswith("backfill canceled: runs no runs yet") for line in progress), err
