@@ -15,11 +15,9 @@ from nba_features.defs.phase4_assets import PHASE4_ASSETS
 from nba_features.defs.resources import resources_for_environment
 from nba_features.defs.schedules import SCHEDULES
 from nba_features.defs.sensors import SENSORS
-from nba_features.defs.sensors.freshness import freshness_checks
 
 defs = dg.Definitions(
     assets=[*INPUT_ASSETS, *PHASE4_ASSETS],
-    asset_checks=[freshness_checks],
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,

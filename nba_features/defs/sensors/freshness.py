@@ -1,6 +1,6 @@
 """Freshness of each Phase 4 asset's latest game-date partitions (docs/ALERTS.md#freshness).
 
-One check per asset, `latest_partition_fresh` (severity ERROR, not blocking), judged by `alerts/freshness.py`:
+One check per asset, `latest_partition_fresh` (severity ERROR), judged by `alerts/freshness.py`:
 today's partition materialized by the pregame deadline, yesterday's rematerialized after its final box scores by
 the postgame deadline, days without games never late. Dagster's `build_time_partition_freshness_checks` does
 not fit: it has one cron deadline for the latest partition, knows nothing of the schedule (a day without games
@@ -11,14 +11,17 @@ clock, so tests freeze it), reports each changed verdict as a runless check eval
 and through the quality events' life cycle: a miss opens a CRITICAL event and one Slack post naming the
 partition, since when it is late and the last run's status; it folds while open and resolves (with a note) once
 the partition is fresh. Each tick also posts the reminders of events open for more than a day
-(`quality/events.py: remind_overdue`). Executing the check from the UI judges the same at the wall clock.
+(`quality/events.py: remind_overdue`).
+
+The check is reported, not declared as an executable asset check: an unpartitioned check on these partitioned
+assets would be planned into every run that selects its asset (a multi-asset check even makes a one-asset
+selection fail to build, tried), and a check of the clock has nothing to compute per partition in a range run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
@@ -103,27 +106,6 @@ def check_evaluation(asset: str, verdict: Verdict) -> dg.AssetCheckEvaluation:
         description=verdict.description,
         metadata={"partition": verdict.day.isoformat(), "kind": verdict.kind},
     )
-
-
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(FRESHNESS_CHECK, asset=asset, description="Latest game-date partitions materialized on time")
-        for asset in PHASE4_TABLES
-    ],
-    name="phase4_freshness_checks",
-)
-def freshness_checks(context, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
-    """Run by hand from the UI: the same verdicts at the wall clock (the sensor reports them on its own)."""
-    now = dt.datetime.fromtimestamp(get_current_timestamp(), dt.UTC)
-    for asset, verdicts in evaluate(context.instance, warehouse.get(), now, FreshnessSettings.from_env()).items():
-        late = [v for v in verdicts if not v.passed]
-        yield dg.AssetCheckResult(
-            asset_key=asset,
-            check_name=FRESHNESS_CHECK,
-            passed=not late,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description="; ".join(v.description for v in (late or verdicts)) or "nothing due yet",
-        )
 
 
 @dg.sensor(
