@@ -1,5 +1,6 @@
 """DuckDB results in the shapes the BigQuery warehouse gives (docs/RULES.md#units; docs/ARCHITECTURE.md): values
-inside ARRAY and STRUCT keep their own types, and only EXTRACT(DAYOFWEEK) is shifted to BigQuery's 1 = Sunday.
+inside ARRAY and STRUCT are plain Python values of their own types, and only EXTRACT(DAYOFWEEK) is shifted to
+BigQuery's 1 = Sunday.
 Found by tools/mutation.py (docs/MUTATION.md): these rows were never read back nested.
 """
 
@@ -35,3 +36,13 @@ def test_only_dayofweek_is_shifted(tmp_path):
         "EXTRACT(MONTH FROM DATE '2024-01-16') AS m, EXTRACT(DAY FROM DATE '2024-01-16') AS d"
     ).iloc[0]
     assert (row["dow"], row["y"], row["m"], row["d"]) == (3, 2024, 1, 16)
+
+
+def test_array_elements_are_plain_python_values(tmp_path):
+    warehouse = DuckDBWarehouse(tmp_path / "warehouse.duckdb")
+    row = warehouse.query(
+        "SELECT [1, 2] AS i, [CAST(0.5 AS FLOAT64), 1.5] AS f, [DATE '2024-01-16', DATE '2024-01-17'] AS d"
+    ).iloc[0]
+    assert row["i"] == [1, 2] and all(type(v) is int for v in row["i"])
+    assert row["f"] == [0.5, 1.5] and all(type(v) is float for v in row["f"])
+    assert row["d"] == [dt.date(2024, 1, 16), dt.date(2024, 1, 17)]
