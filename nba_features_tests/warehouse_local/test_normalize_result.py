@@ -23,3 +23,10 @@ def test_an_array_of_arrays_becomes_nested_lists():
     out = normalize_result(frame)
     assert out["a"].tolist() == [[[1, 2], [3]]]
     assert type(out["a"][0][0]) is list
+
+
+def test_a_struct_of_only_an_array_and_a_null_struct():
+    frame = pd.DataFrame({"s": [{"values": np.array([1, 2])}, None]})
+    out = normalize_result(frame)
+    assert out["s"].tolist() == [{"values": [1, 2]}, None]
+    assert type(out["s"][0]["values"]) is list
