@@ -105,6 +105,7 @@ TARGETS: dict[str, list[str]] = {
     "nba_features/defs/sensors/input_change.py": [
         "nba_features_tests/automation/test_input_change_sensor.py",
         "nba_features_tests/automation/test_input_change_tags.py",
+        "nba_features_tests/automation/test_input_change_missing_tables.py",
     ],
     "nba_features/defs/sensors/upstream_fixed_retry.py": [
         "nba_features_tests/automation/test_retry_sensor.py",
