@@ -348,9 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         by_key = {m.key: m.index for m in mutations}
         unknown = [key for key in args.only if key not in by_key]
         if unknown:
-            print(f"no such mutant in {module}: {' '.join(unknown)} (the mutated code changed?)")
-            return 2
-        chosen = sorted(by_key[key] for key in args.only)
+            print(f"gone from {module} (the mutated code changed): {' '.join(unknown)}")
+        chosen = sorted(by_key[key] for key in args.only if key in by_key)
     elif args.sample and len(mutations) > args.sample:
         chosen = sorted(random.Random(args.seed).sample(range(len(mutations)), args.sample))
     else:
