@@ -20,6 +20,9 @@ is_home, days_rest, the team and the opponent come from UPCG.
 Modes
 -----
 * Rows only for dates with scheduled games.
+* A past game date without any UPCG row takes the players of its box scores as the roster, its rows
+  saying so (``data_source`` ``box_score_roster``, alert ``no_pregame_context``): the one exception to
+  point in time, for history only (``ml_features/history_roster.py``, docs/LEGACY.md).
 * Bootstrap (first 14 days of a season): a placeholder row per player. Features that need only D's
   pre-game inputs (UPCG, D's lines) are computed; every history-derived feature is unavailable
   (registry default / missing); quality fields are scored over those tags, then ``data_source`` and
@@ -77,7 +80,7 @@ from nba_features.phase4.inputs import (
     SCHEDULE_TABLE,
     TEAM_OFFENSE_GAMES_TABLE,
 )
-from nba_features.phase4.ml_features import player_history, team_context
+from nba_features.phase4.ml_features import history_roster, player_history, team_context
 from nba_features.phase4.ml_features.feature_set import FeatureSet
 from nba_features.phase4.ml_features.output import TABLE, assemble
 from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS
@@ -128,7 +131,7 @@ SCHEDULE_SQL = f"""
 -- bound: [start_date - {SEASON_LOOKBACK_DAYS} days, end_date]: a date's season started at most
 -- {SEASON_LOOKBACK_DAYS} days before it; covers each team's final games of the 365 days before D
 -- (games_expected) and the tip-off times of D's games (BettingPros pre-tip-off guard)
-SELECT game_id, game_date, season_year, home_team_tricode, away_team_tricode, game_status, tipoff_time
+SELECT game_id, game_date, season_year, season_type, home_team_tricode, away_team_tricode, game_status, tipoff_time
 FROM {SCHEDULE_TABLE}
 WHERE game_date BETWEEN DATE_SUB(@start_date, INTERVAL {SEASON_LOOKBACK_DAYS} DAY) AND @end_date
 """
@@ -160,6 +163,14 @@ SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, oppone
        back_to_back, season_phase, days_rest, opponent_days_rest, player_status, games_in_last_7_days,
        minutes_in_last_7_days, star_teammates_out, game_total, game_spread, prop_over_streak, prop_under_streak
 FROM {PLAYER_CONTEXT_TABLE}
+WHERE game_date BETWEEN @start_date AND @end_date
+"""
+
+BOX_SCORE_ROSTER_SQL = f"""
+-- bound: the run's dates only: D's own box scores, the roster of a past date without any
+-- upcoming_player_game_context row (docs/LEGACY.md#history-without-pre-game-context); no feature reads them
+SELECT player_lookup, universal_player_id, game_id, game_date, team_abbr, opponent_team_abbr, home_game, minutes_played
+FROM {PLAYER_GAMES_TABLE}
 WHERE game_date BETWEEN @start_date AND @end_date
 """
 
@@ -247,6 +258,19 @@ def player_set(context: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
     starts = roster["season_start"]
     roster["season_start_day"] = np.where(starts.notna(), day_numbers(starts.fillna(roster["date"])), np.nan)
     return roster
+
+
+def with_history_roster(
+    context: pd.DataFrame, calendar: pd.DataFrame, box_scores: pd.DataFrame, schedule: pd.DataFrame, run: RunInfo
+) -> pd.DataFrame:
+    """The context rows, plus box-score roster rows for past game dates without any (history_roster module)."""
+    game_days = calendar.loc[calendar["games_scheduled"] > 0, "date"]
+    dates = history_roster.fallback_dates(context, game_days, box_scores, history_roster.run_date(run.processed_at))
+    context = context.assign(roster_source=None)
+    if not dates:
+        return context
+    extra = history_roster.history_roster(box_scores, schedule, dates)[list(context.columns)]
+    return pd.concat([context, extra.astype(context.dtypes.to_dict(), errors="ignore")], ignore_index=True)
 
 
 # --- features ---------------------------------------------------------------------------------------
@@ -390,7 +414,8 @@ def transform(inputs: Mapping[str, pd.DataFrame], dates: Sequence[dt.date], run:
     validate_inputs(inputs, max(dates))
     schedule = inputs["schedule"]
     calendar = season_frame(dates, schedule)
-    roster = player_set(inputs["player_context"], calendar)
+    context = with_history_roster(inputs["player_context"], calendar, inputs["box_score_roster"], schedule, run)
+    roster = player_set(context, calendar)
     if roster.empty:
         return empty_output(TABLE)
 
@@ -441,6 +466,7 @@ SPEC = Phase4Table(
         Extract("player_games", PLAYER_GAMES_SQL, lookback_days=HISTORY_LOOKBACK_DAYS, source_table=PLAYER_GAMES_TABLE),
         Extract("team_offense", TEAM_GAMES_SQL, lookback_days=HISTORY_LOOKBACK_DAYS, source_table=TEAM_OFFENSE_GAMES_TABLE),
         Extract("player_context", PLAYER_CONTEXT_SQL, lookback_days=0, source_table=PLAYER_CONTEXT_TABLE),
+        Extract("box_score_roster", BOX_SCORE_ROSTER_SQL, lookback_days=0, source_table=PLAYER_GAMES_TABLE),
         *(Extract(u.asset, u.sql, lookback_days=0, source_table=u.table) for u in UPSTREAMS),
         Extract("odds_api", ODDS_SQL, lookback_days=ODDS_LOOKBACK_DAYS, source_table=ODDS_TABLE),
         Extract("bettingpros", BETTINGPROS_SQL, lookback_days=0, source_table=BETTINGPROS_TABLE),

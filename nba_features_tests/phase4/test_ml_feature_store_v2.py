@@ -240,6 +240,7 @@ def inputs(
         "player_games": frame("player_games", games),
         "team_offense": frame("team_offense", list(team_games)),
         "player_context": frame("player_context", contexts),
+        "box_score_roster": frame("box_score_roster", []),  # D's box scores: read only without context
         "player_daily_cache": frame("player_daily_cache", caches),
         "player_composite_factors": frame("player_composite_factors", composites),
         "player_shot_zone_analysis": frame("player_shot_zone_analysis", shot_zones),
@@ -849,7 +850,7 @@ def test_point_in_time_rows_dated_d_or_later_do_not_change_the_row():
 
 def test_extracts_are_bounded_and_use_both_parameters():
     names = [e.name for e in mlfs.SPEC.extracts]
-    assert len(names) == 12 and len(set(names)) == 12
+    assert len(names) == 13 and len(set(names)) == 13
     for extract in mlfs.SPEC.extracts:
         parameters = {p.name for p in sqlglot.parse_one(extract.sql, read="bigquery").find_all(sqlglot.exp.Parameter)}
         assert parameters == {"start_date", "end_date"}, extract.name

@@ -15,6 +15,7 @@ import pandas as pd
 from nba_features.contracts.features import FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURES, RANGE_CRITICAL_INDICES
 from nba_features.phase4.completeness import PRODUCTION_READY_PCT
 from nba_features.phase4.ml_features.feature_set import FeatureSet
+from nba_features.phase4.ml_features.history_roster import QUALITY_ALERT, ROSTER_SOURCE
 from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS, score_feature_sources
 from nba_features.phase4.ml_features.team_context import EXPECTED_GAMES_CAP
 from nba_features.phase4.ml_features.upstream import UPSTREAM_ASSETS, UPSTREAM_TABLES, UPSTREAMS
@@ -140,7 +141,13 @@ def assemble(
         out[column] = scored[column].to_numpy()
     early = np.where(bootstrap, "early_season", scored["primary_data_source"].to_numpy())
     out["primary_data_source"] = early
-    out["data_source"] = early
+    # a past date without pre-game context says so (docs/LEGACY.md#history-without-pre-game-context)
+    box_roster = (r["roster_source"] == ROSTER_SOURCE).to_numpy()
+    out["data_source"] = np.where(box_roster, ROSTER_SOURCE, early)
+    if box_roster.any():
+        out["quality_alerts"] = [
+            [*alerts, QUALITY_ALERT] if flagged else alerts for alerts, flagged in zip(out["quality_alerts"], box_roster)
+        ]
     for f in FEATURES:
         out[f.value_column] = np.where(is_default[:, f.index], np.nan, values[:, f.index])
     sources_json = _sources_json(codes, patterns)
@@ -166,7 +173,7 @@ def assemble(
     out["actual_games_count"] = found
     out["completeness_percentage"] = pct
     out["missing_games_count"] = np.maximum(expected - found, 0)
-    out["is_production_ready"] = (pct >= PRODUCTION_READY_PCT) & upstream_ready.all(axis=1) & ~bootstrap
+    out["is_production_ready"] = (pct >= PRODUCTION_READY_PCT) & upstream_ready.all(axis=1) & ~bootstrap & ~box_roster
     out["data_quality_issues"] = [
         [u.issue for u, ready in zip(UPSTREAMS, flags) if not ready and not early_row] + row_warnings
         for flags, early_row, row_warnings in zip(upstream_ready, bootstrap, warnings)
