@@ -89,6 +89,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "nba_features/quality/feature_store_checks.py": [
         "nba_features_tests/quality/test_feature_store_checks.py",
+        "nba_features_tests/quality/test_feature_store_history.py",
     ],
     "nba_features/quality/expected_rows.py": [
         "nba_features_tests/quality/test_table_checks.py",
