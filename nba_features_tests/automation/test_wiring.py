@@ -9,7 +9,10 @@ from nba_features.definitions import defs
 
 def test_sensors_are_in_the_code_location_and_run_by_default():
     sensors = {s.name: s for s in defs.sensors}
-    assert set(sensors) == {"phase4_input_change_sensor", "phase4_upstream_fixed_retry_sensor", "phase4_run_failure_sensor"}
+    assert set(sensors) == {
+        "phase4_input_change_sensor", "phase4_upstream_fixed_retry_sensor", "phase4_run_failure_sensor",
+        "phase4_run_canceled_sensor", "phase4_freshness_sensor",
+    }  # fmt: skip
     for sensor in sensors.values():
         assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert sensors["phase4_input_change_sensor"].job_name == "phase4_job"
