@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from nba_features.contracts.ddl import load_contracts
 from nba_features_tests.automation.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -50,4 +51,4 @@ def test_the_image_install_loads_the_code_location_from_the_build_context(tmp_pa
     assert probe.returncode == 0, probe.stderr
     module_file, contracts, assets = probe.stdout.split()
     assert module_file.startswith(str(site))  # the installed copy, not the source tree
-    assert int(contracts) == len(list((ROOT / "schemas").glob("*/*.sql"))) and int(assets) > 0
+    assert int(contracts) == len(load_contracts()) and int(assets) > 0  # every contract of the source tree
