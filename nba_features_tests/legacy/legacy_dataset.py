@@ -25,8 +25,8 @@ from nba_features.warehouse import Warehouse
 DATES = [dt.date(2023, 12, 23), dt.date(2023, 12, 24)]
 SHADOW_PREFIX = "shadow_"
 FEATURE_STORE = "nba_predictions.ml_feature_store_v2"
-# legacy feature-store columns kept beside the platform's (docs/LEGACY.md#legacy-feature-store-names)
-LEGACY_ONLY_COLUMNS = (Column("feature_sources", "STRING"), Column("fallback_reasons", "STRING"))
+# legacy feature-store columns the platform does not create (docs/LEGACY.md#legacy-feature-store-names)
+LEGACY_ONLY_COLUMNS = (Column("feature_sample_sizes_json", "STRING"), Column("feature_expected_values_json", "STRING"))
 
 # The planted differences, one of each kind compare reports.
 PDC_COLUMN, PDC_SHIFT = "points_avg_last_10", 3.0
@@ -120,11 +120,10 @@ def plant_legacy_outputs(shadow: Warehouse, legacy: Warehouse) -> dict[str, dict
         legacy._create_table(legacy_contract(table))
         legacy.replace_partitions(table, DATES, rows.reset_index(drop=True))
         if table == FEATURE_STORE:
-            # the legacy-only columns are not the platform's to write: set them as the legacy writer would
-            for column in ("feature_sources", "fallback_reasons"):
-                source = "feature_sources_json" if column == "feature_sources" else "feature_fallback_reasons_json"
+            # the legacy-only columns are not the platform's to write: set them as the legacy writer did
+            for column in LEGACY_ONLY_COLUMNS:
                 legacy.execute(
-                    f"UPDATE {table} SET {column} = {source} WHERE game_date BETWEEN @start AND @end",
+                    f"UPDATE {table} SET {column.name} = '{{}}' WHERE game_date BETWEEN @start AND @end",
                     {"start": DATES[0], "end": DATES[-1]},
                 )
     return planted

@@ -137,7 +137,7 @@ def test_compare_finds_exactly_the_planted_differences(shadow_env, capsys):
         "feature_quality_score": (1, pytest.approx(abs(ld.FQS_SHIFT))),
         feature: (1, pytest.approx(ld.FEATURE_SHIFT)),
     }
-    assert tables[mlfs]["columns_only_legacy"] == ["fallback_reasons", "feature_sources"]
+    assert tables[mlfs]["columns_only_legacy"] == ["feature_expected_values_json", "feature_sample_sizes_json"]
 
     code, out = cli(
         capsys, "compare", "--from", str(ld.DATES[0]), "--to", str(ld.DATES[-1]), "--against", legacy_prefix, "--tables", pcf

@@ -178,7 +178,7 @@ def test_compare_finds_exactly_the_planted_differences(shadow_env, capsys):
         "feature_quality_score": (1, pytest.approx(abs(ld.FQS_SHIFT))),
         feature: (1, pytest.approx(ld.FEATURE_SHIFT)),
     }
-    assert tables[mlfs]["columns_only_legacy"] == ["fallback_reasons", "feature_sources"]
+    assert tables[mlfs]["columns_only_legacy"] == ["feature_expected_values_json", "feature_sample_sizes_json"]
     assert {p["player_lookup"] for p in tables[mlfs]["top_players"]} == {
         planted[mlfs]["feature_quality_score"][0],
         planted[mlfs]["feature"][0],
@@ -212,3 +212,16 @@ def test_the_unpivot_view_gives_one_row_per_player_date_and_feature(setup):
     assert view["feature_source"].tolist() == [row[f"feature_{i}_source"] for i in range(60)]
     assert view["feature_quality"].tolist() == [row[f"feature_{i}_quality"] for i in range(60)]
     assert view["feature_value"].isna().tolist() == [pd.isna(row[f"feature_{i}_value"]) for i in range(60)]
+
+
+def test_the_legacy_feature_store_names_hold_their_legacy_values(setup):
+    shadow = setup[2]
+    counts = shadow.query(
+        "SELECT COUNT(feature_sources) AS sources, COUNT(fallback_reasons) AS reasons, COUNT(*) AS n "
+        "FROM nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN @start AND @end",
+        {"start": ld.DATES[0], "end": ld.DATES[-1]},
+    ).iloc[0]
+    assert counts["sources"] == counts["reasons"] == counts["n"] > 0
+    store = ld.read_rows(shadow, ld.FEATURE_STORE)
+    assert (store["feature_sources"] == store["feature_sources_json"]).all()
+    assert (store["fallback_reasons"] == store["feature_fallback_reasons_json"]).all()

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS nba_predictions.ml_feature_store_v2 (
   primary_data_source STRING NOT NULL OPTIONS(description="Same as data_source"),
   matchup_data_status STRING NOT NULL OPTIONS(description="MATCHUP_UNAVAILABLE when any of features 5-8, 13, 14 defaulted, else COMPLETE (docs/RULES.md#scorer-fixes)"),
   feature_fallback_reasons_json STRING NOT NULL OPTIONS(description="JSON {index: fallback reason} of the defaulted features"),
+  fallback_reasons STRING NOT NULL OPTIONS(description="Legacy name kept for legacy SQL: the same JSON as feature_fallback_reasons_json (docs/LEGACY.md#legacy-feature-store-names)"),
   feature_upstream_tables_json STRING NOT NULL OPTIONS(description="JSON {index: upstream label} of every feature"),
   feature_schema_version STRING NOT NULL OPTIONS(description="v2_60features"),
   available_feature_names ARRAY<STRING> OPTIONS(description="Names of the scored features"),
@@ -235,6 +236,7 @@ CREATE TABLE IF NOT EXISTS nba_predictions.ml_feature_store_v2 (
   feature_59_source STRING NOT NULL OPTIONS(description="opponent_pace_mismatch: canonical source phase4 | phase3 | calculated | bettingpros | default"),
 
   feature_sources_json STRING NOT NULL OPTIONS(description="JSON {index: raw source tag} of features 0-59 (phase4, phase3, calculated, vegas, bettingpros, opponent_history, minutes_ppm, default, missing)"),
+  feature_sources STRING NOT NULL OPTIONS(description="Legacy name kept for legacy SQL: the same JSON as feature_sources_json (docs/LEGACY.md#legacy-feature-store-names)"),
   vegas_line_source STRING NOT NULL OPTIONS(description="Which line feeds had the player on D: odds_api | bettingpros | both | none"),
   cache_miss_fallback_used BOOL NOT NULL OPTIONS(description="No player_daily_cache row: its values were recomputed from the last-10 list and team games (tag phase4)"),
   historical_completeness STRUCT<games_found INT64, games_expected INT64, is_complete BOOL, is_bootstrap BOOL, contributing_game_dates ARRAY<DATE>> OPTIONS(description="games_found = rows of the player's last-10 list (10 newest games in [D-60, D)); games_expected = min(the team's final games in the 365 days before D per the schedule, 10); is_complete = found >= expected; is_bootstrap = expected < 10; contributing_game_dates = the list's dates, oldest first"),

@@ -152,6 +152,9 @@ def assemble(
         out[f.value_column] = np.where(is_default[:, f.index], np.nan, values[:, f.index])
     sources_json = _sources_json(codes, patterns)
     out["feature_sources_json"] = sources_json
+    # the legacy names of the two JSON maps, for legacy SQL (docs/LEGACY.md#legacy-feature-store-names)
+    out["feature_sources"] = sources_json
+    out["fallback_reasons"] = out["feature_fallback_reasons_json"]
     out["vegas_line_source"] = r["vegas_line_source"]
     out["cache_miss_fallback_used"] = r["cache_miss"].to_numpy() & ~bootstrap
 
