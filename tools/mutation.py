@@ -95,6 +95,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/quality/test_table_checks.py",
         "nba_features_tests/quality/test_value_ranges.py",
         "nba_features_tests/quality/test_expected_rows_ranges.py",
+        "nba_features_tests/quality/test_team_defense_expected_rows.py",
     ],
     "nba_features/reruns/lookbacks.py": [
         "nba_features_tests/automation/test_lookbacks.py",
