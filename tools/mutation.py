@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         chosen = list(range(len(mutations)))
 
-    copy = WORK / module.removesuffix(".py").replace("/", ".")
+    copy = WORK / f"{module.removesuffix('.py').replace('/', '.')}.{os.getpid()}"  # one copy per run: runs never collide
     _copy_project(copy, commit)
     target = copy / module
     _preload()
