@@ -268,6 +268,18 @@ def _copy_project(destination: Path, revision: str | None) -> None:
             shutil.copy2(source, destination / name)
 
 
+def _remove_project(copy: Path) -> None:
+    """Keep only the logs and results: a copy of the project left in the checkout would be scanned by tests that
+    walk the repository (docs links, imports)."""
+    for name in COPIED:
+        path = copy / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    shutil.rmtree(copy / ".pytest_tmp", ignore_errors=True)
+
+
 def _preload() -> None:
     """Import the heavy third-party libraries once; each forked test run then starts in a fraction of the time.
     The project's own modules are NOT imported here: each child imports them fresh from the mutated copy."""
@@ -364,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     _preload()
     baseline, baseline_seconds = _run_tests(copy, tests, markers, timeout=1800, log=copy / "baseline.log")
     if baseline != "survived":
+        _remove_project(copy)
         print(f"baseline: the unmutated tests did not pass ({baseline}); see {copy / 'baseline.log'}")
         return 2
     timeout = max(3 * baseline_seconds, baseline_seconds + 30)
@@ -380,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append({**m.__dict__, "status": status, "seconds": round(seconds, 1)})
             print(f"{m.key} {status:9s} {seconds:6.1f}s {m.operator:10s} L{m.line:<4d} {m.before}  ->  {m.after}", flush=True)
     finally:
-        target.write_text(source)
+        _remove_project(copy)
     counts = {s: sum(r["status"] == s for r in results) for s in sorted({r["status"] for r in results})}
     print(f"{module}: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
     (copy / "results.json").write_text(
