@@ -1,6 +1,6 @@
 """Mutation testing on demand (not in CI): does a small, plausible bug in a module fail its fast tests?
 
-One AST mutation at a time is applied to a copy of the project (mutants/<module>/, git-ignored), and the
+One AST mutation at a time is applied to a copy of the project (mutants/<module>.<pid>/, git-ignored), and the
 module's fast tests (never `slow`, BigQuery only with --bigquery) run against that copy. A mutant the tests
 fail on is "killed", one they pass on "survived", one that runs past the time limit "timeout".
 Why our own mutator and not mutmut 3: mutmut reads its configuration from setup.cfg/pyproject.toml and
