@@ -119,6 +119,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/phase4/test_player_daily_cache.py",
     ],
     "nba_features/phase4/ml_features/windows.py": [
+        "nba_features_tests/phase4/test_event_windows.py",
         "nba_features_tests/phase4/test_ml_feature_store_v2.py",
     ],
 }
