@@ -39,7 +39,7 @@ from nba_features.lib.backfills import (
 )
 from nba_features.lib.dagster_internals import PartitionBackfill, get_current_timestamp, make_new_backfill_id
 from nba_features.pipeline.registry import PHASE4_ASSET_NAMES
-from nba_features.quality.input_readiness import date_statuses, load_inputs
+from nba_features.quality.input_readiness import date_statuses, load_inputs, missing_tables
 from nba_features.warehouse import warehouse_from_env
 
 WATCH_INTERVAL_SECONDS = 5.0
@@ -126,7 +126,11 @@ def _ranges_text(dates: Sequence[dt.date]) -> str:
 
 def preflight(dates: Sequence[dt.date]) -> dict[dt.date, list[str]]:
     """Date → what its Phase 3 inputs lack (dates whose inputs are complete are left out)."""
-    rows = load_inputs(warehouse_from_env(), list(dates))
+    warehouse = warehouse_from_env()
+    absent = missing_tables(warehouse)
+    if absent:
+        return {day: [f"{table}: input table does not exist" for table in absent] for day in dates}
+    rows = load_inputs(warehouse, list(dates))
     problems = {}
     for day in dates:
         found = [problem for status in date_statuses(rows, day) for problem in status.problems]

@@ -123,6 +123,11 @@ def historical_completeness(rows: pd.DataFrame) -> dict:
 
 
 def validate(warehouse: Warehouse, day: dt.date) -> Validation:
+    absent = inputs.missing_tables(warehouse)
+    if absent:
+        result = Validation(date=day.isoformat(), games=[], season_start=None, skip_reason=None)
+        result.reasons += [f"{table}: input table does not exist (`nba-features schema apply`, then load it)" for table in absent]
+        return result
     loaded = inputs.load_inputs(warehouse, [day])
     schedule, day_info = loaded.schedule, loaded.day_info
     info = day_info.iloc[0]
@@ -227,12 +232,13 @@ def render(result: Validation) -> str:
     lines.append(
         f"open events about {result.date}: {len(result.events)} (other dates: {result.other_open_events}, see `nba-features events`)"
     )
-    c = result.contamination
-    lines.append(
-        f"contamination: {c['rows']} rows ({c['placeholder_rows']} placeholders aside): tier 1 {c['tier1_pct']}% "
-        f"(limit {c['tier1_alert_pct']}%), tier 2 {c['tier2_pct']}%, quality-ready {c['quality_ready_pct']}%"
-    )
-    if c["top_defaulted_features"]:
+    c = result.contamination  # empty when the inputs' tables do not exist: nothing was judged past them
+    if c:
+        lines.append(
+            f"contamination: {c['rows']} rows ({c['placeholder_rows']} placeholders aside): tier 1 {c['tier1_pct']}% "
+            f"(limit {c['tier1_alert_pct']}%), tier 2 {c['tier2_pct']}%, quality-ready {c['quality_ready_pct']}%"
+        )
+    if c and c["top_defaulted_features"]:
         lines.append(f"  top defaulted: {', '.join(c['top_defaulted_features'])}")
     h = result.historical_completeness
     if h.get("rows"):

@@ -88,6 +88,17 @@ class InputRows:
         return None if pd.isna(info["season_start"]) else pd.Timestamp(info["season_start"]).date()
 
 
+INPUT_TABLES = (
+    "nba_reference.nba_schedule", UPCG_TABLE, UTGC_TABLE, PGS_TABLE, TDGS_TABLE, TOGS_TABLE,
+    "nba_raw.odds_api_player_points_props", "nba_raw.bettingpros_player_points_props", INJURY_TABLE,
+)  # fmt: skip
+
+
+def missing_tables(warehouse: Warehouse) -> list[str]:
+    """Input tables that do not exist: every date lacks them (`nba-features schema apply`, then load them)."""
+    return [table for table in INPUT_TABLES if not warehouse.table_exists(table)]
+
+
 def _by_date(frame: pd.DataFrame) -> dict[dt.date, int]:
     return {pd.Timestamp(d).date(): int(n) for d, n in zip(frame["game_date"], frame["n"])}
 

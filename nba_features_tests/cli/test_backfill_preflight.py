@@ -98,3 +98,21 @@ def test_usage_errors_exit_2(cli):
     assert cli("backfill", "--dates", str(GREEN), "--from", str(GREEN), "--to", str(GREEN))[0] == 2
     assert cli("backfill", "--dates", "2019-01-01")[0] == 2
     assert cli("backfill", "status", "some-id", "--dry-run")[0] == 2
+
+
+def test_a_warehouse_without_the_input_tables_is_refused_and_not_ready(tmp_path, monkeypatch, capsys):
+    from nba_features.cli import main
+    from nba_features_tests.automation.conftest import write_instance_home
+
+    monkeypatch.setenv("DAGSTER_HOME", str(write_instance_home(tmp_path / "home")))
+    monkeypatch.setenv("NBA_FEATURES_WAREHOUSE", str(tmp_path / "empty.duckdb"))
+    assert main(["backfill", "--from", "2023-11-01", "--to", "2023-11-02", "--select", "team_defense_zone_analysis"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("refused: 2 of 2 date(s) lack Phase 3 inputs:")
+    assert "  2023-11-01: inputs missing or incomplete: nba_reference.nba_schedule: input table does not exist;" in out
+    assert backfills() == []
+    assert main(["validate", "--date", "2023-11-01"]) == 1
+    assert (
+        "  nba_raw.nbac_injury_report: input table does not exist (`nba-features schema apply`, then load it)"
+        in capsys.readouterr().out
+    )
