@@ -127,13 +127,15 @@ def test_backfill_completes_with_check_results_per_date_and_retry_failed_resumes
 def test_backfill_cli_launches_on_the_instance_and_reports_status(tmp_path, monkeypatch, capsys):
     """`nba-features backfill` creates the backfill on the instance at DAGSTER_HOME and prints its id;
     `backfill status ID` reads it back (the daemon has not run: everything is still requested, so the
-    status exits 1: not every partition is green)."""
+    status exits 1: not every partition is green). The warehouse is empty, so the launch needs `--force`
+    past the input preflight."""
     from nba_features_tests.automation.conftest import write_instance_home
 
     home = write_instance_home(tmp_path / "home")
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["backfill", "--from", "2023-11-01", "--to", "2023-11-30", "--select", "team_defense_zone_analysis"]) == 0
+    launch = ["backfill", "--from", "2023-11-01", "--to", "2023-11-30", "--select", "team_defense_zone_analysis", "--force"]
+    assert cli.main(launch) == 0
     backfill_id = capsys.readouterr().out.splitlines()[0].strip()
     with dg.DagsterInstance.from_config(str(home)) as instance:
         backfill = instance.get_backfill(backfill_id)

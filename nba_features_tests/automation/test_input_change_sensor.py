@@ -93,20 +93,26 @@ def test_three_dates_changed_between_ticks_rerun_exactly_the_partitions_that_rea
     quiet = tick(changed.cursor)
     assert not quiet.run_requests and quiet.skip_reason.skip_message == "no input table changed"
 
-    # Changes nothing existing reads: a box score of Feb 15 (read from Feb 16 on: no games until
-    # Feb 22, and Feb 22 is not a partition yet), a pre-game context of Feb 22, and a Phase 3
-    # reprocess of Feb 13 that rewrites identical values with a new processed_at (not a change).
+    # A box score of Feb 15 is read by the outcome windows from Feb 16 on (no games until Feb 22, and
+    # Feb 22 is not a partition yet) and by the feature store of Feb 15 itself, whose history-roster
+    # fallback reads the day's own box scores (docs/RULES.md#feature-store-player-set): that one rerun.
     correct_stat(league, "nba_analytics.player_game_summary", dt.date(2024, 2, 15), "points", 1)
+    box_score = tick(changed.cursor)
+    assert requests_of(box_score) == {"2024-02-15": [FS]}
+    assert box_score.run_requests[0].tags["nba_features/changed_inputs"] == "player_game_summary@2024-02-15"
+
+    # Changes nothing existing reads: a pre-game context of Feb 22, and a Phase 3 reprocess of Feb 13
+    # that rewrites identical values with a new processed_at (not a change).
     context = rows_on(league, "nba_analytics.upcoming_player_game_context", dt.date(2024, 2, 22))
     league.replace_partitions("nba_analytics.upcoming_player_game_context", [dt.date(2024, 2, 22)], context.iloc[1:])
     offense = rows_on(league, "nba_analytics.team_offense_game_summary", dt.date(2024, 2, 13))
     league.replace_partitions(
         "nba_analytics.team_offense_game_summary", [dt.date(2024, 2, 13)], offense.assign(processed_at=pd.Timestamp.now(tz="UTC"))
     )
-    unread = tick(changed.cursor)
+    unread = tick(box_score.cursor)
     assert not unread.run_requests
     assert "no existing game-date partition reads them" in unread.skip_reason.skip_message
-    assert observed_tables(unread) == {"nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context"}
+    assert observed_tables(unread) == {"nba_analytics.upcoming_player_game_context"}
 
 
 def test_a_table_changing_back_and_forth_gets_new_run_keys(league, tick):

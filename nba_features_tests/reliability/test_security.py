@@ -25,6 +25,9 @@ SQL_TEXT = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|MERGE|CREATE|ALTER|DROP|F
 # Functions whose result may be placed into SQL text: they validate (or quote after validating) an
 # identifier, or spell a contract type.
 IDENTIFIER_FUNCTIONS = {"validate_identifier", "_quoted", "_qualified", "_quoted_table", "duckdb_type"}
+# Methods that return a validated identifier (warehouse/datasets.py: `dataset` validates prefix + dataset;
+# the warehouses' `_qualified` validates dataset and table).
+IDENTIFIER_METHODS = {"_qualified", "dataset"}
 # Attributes of contracts and registries (TableContract, Phase4Table, Upstream): names from schemas/
 # or from the code's own constants, never from input data.
 CONTRACT_ATTRIBUTES = {"table", "full_name", "partition_column", "date_column", "table_key", "columns"}
@@ -40,6 +43,12 @@ REVIEWED = {
     ("warehouse/duckdb_warehouse.py", "casts"): "contract columns, validated by `names` first, and duckdb_type",
     ("warehouse/duckdb_warehouse.py", "partition"): "validate_identifier(contract partition column)",
     ("warehouse/duckdb_warehouse.py", "c.name"): "contract column names, validated by `names` in the same method",
+    ("warehouse/duckdb_warehouse.py", "self._translate(view.query)"): "a view's SELECT from schemas/ (ViewContract), translated",
+    (
+        "warehouse/bigquery_warehouse.py",
+        "self.qualify(view.query)",
+    ): "a view's SELECT from schemas/ (ViewContract), datasets renamed",
+    ("warehouse/bigquery_warehouse.py", "target"): "project id, datasets.dataset (validated) and _quoted(view name)",
 }
 
 
@@ -57,7 +66,11 @@ def is_contract_attribute(node: ast.expr) -> bool:
 
 
 def is_identifier_call(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in IDENTIFIER_FUNCTIONS
+    if not isinstance(node, ast.Call):
+        return False
+    if isinstance(node.func, ast.Name):
+        return node.func.id in IDENTIFIER_FUNCTIONS
+    return isinstance(node.func, ast.Attribute) and node.func.attr in IDENTIFIER_METHODS
 
 
 def sql_interpolations() -> list[tuple[str, int, str, ast.expr]]:
