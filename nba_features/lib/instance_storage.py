@@ -7,7 +7,8 @@ keeps one engine with pooled connections, remembers which tables exist, and runs
 `synchronous=NORMAL` (the WAL stays consistent; a power cut may lose the last few events, never the
 database). Same file, same schema, same migrations: an instance can switch back and forth. Claims and
 releases of pool slots (the `warehouse` pool) are made one at a time across processes (pool_slots.py).
-Production uses PostgreSQL (docs/DEPLOYMENT.md), where none of this applies.
+Production uses PostgreSQL (docs/DEPLOYMENT.md, `postgres_instance_storage.py`), which needs the serialised
+slot claims too.
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ as 12 double claims in 40 simultaneous claims of two processes on the consolidat
 share the instance: an advisory file lock (`flock`) next to the SQLite file, taken once per
 outermost call (a release assigns the next queued step inside it), plus a per-storage re-entrant
 lock for threads of one process. Reads of pool state are not locked. The project's SQLite event log
-(`instance_storage.PooledSqliteEventLogStorage`, dagster.yaml) includes it; PostgreSQL storage
-(production instances) locks rows itself and does not need it.
+(`instance_storage.PooledSqliteEventLogStorage`, dagster.yaml) includes it. Dagster's PostgreSQL storage
+double-claims the same way (each statement is its own transaction); the production storage
+(`postgres_instance_storage.py`) serialises its claims with an advisory lock in this same seam.
 """
 
 from __future__ import annotations

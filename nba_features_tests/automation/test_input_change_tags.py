@@ -55,7 +55,7 @@ def test_every_run_request_names_all_its_causes_and_its_trigger(league, tick):
     baseline = tick(None)
     assert not baseline.run_requests
 
-    change_first_row(league, PGS, FEB[8], "points", 2)  # outcome rows: read for D in [X+1, ...]
+    change_first_row(league, PGS, FEB[8], "points", 2)  # outcome rows: read for D in [X+1, ...] (feature store: [X, ...])
     change_first_row(league, PGS, FEB[12], "points", -1)  # a second date of the same table
     change_first_row(league, TOGS, FEB[13], "pace", 1.5)  # PDC and the feature store, D in [X+1, ...]
     change_first_row(league, UPCG, FEB[14], "game_total", 0.5)  # pre-game rows: D = X (PCF, PDC, feature store)
@@ -76,11 +76,11 @@ def test_every_run_request_names_all_its_causes_and_its_trigger(league, tick):
         FEB[5]: ([FS], [odds]),
         FEB[6]: ([FS], [odds]),
         FEB[7]: ([FS], [odds]),
-        FEB[8]: ([FS], [odds]),
+        FEB[8]: ([FS], [odds, box_feb8]),  # the feature store's history-roster fallback reads the day's box scores
         FEB[9]: ([PSZA, PCF, PDC, FS], [odds, box_feb8, f"upcoming_team_game_context@{FEB[9]}"]),
         FEB[10]: ([PSZA, PCF, PDC, FS], [odds, box_feb8]),
         FEB[11]: ([PSZA, PCF, PDC, FS], [odds, box_feb8]),
-        FEB[12]: ([PSZA, PCF, PDC, FS], [odds, box_feb8]),
+        FEB[12]: ([PSZA, PCF, PDC, FS], [odds, box_feb8, box_feb12]),
         FEB[13]: ([PSZA, PCF, PDC, FS], [odds, box_feb8, box_feb12, f"nbac_injury_report@{FEB[13]}"]),
         FEB[14]: ([PSZA, PCF, PDC, FS], [odds, box_feb8, box_feb12, f"team_offense_game_summary@{FEB[13]}",
                                          f"upcoming_player_game_context@{FEB[14]}"]),
