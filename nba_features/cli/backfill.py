@@ -23,21 +23,18 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 
-import dagster as dg
-
 from nba_features.cli.errors import CliError
 from nba_features.cli.instance import cli_instance
 from nba_features.cli.materialize import selection
 from nba_features.cli.progress import Progress
 from nba_features.lib.backfills import (
-    TRIGGER_TAG,
     BackfillError,
     BackfillReport,
     backfill_status,
+    launch_partitions_backfill,
     partition_keys,
     retry_failed_backfill,
 )
-from nba_features.lib.dagster_internals import PartitionBackfill, get_current_timestamp, make_new_backfill_id
 from nba_features.pipeline.registry import PHASE4_ASSET_NAMES
 from nba_features.quality.input_readiness import date_statuses, load_inputs, missing_tables
 from nba_features.warehouse import warehouse_from_env
@@ -148,26 +145,9 @@ def preflight_lines(problems: dict[dt.date, list[str]]) -> list[str]:
 
 
 def launch(instance, asset_graph, dates: Sequence[dt.date], assets: Sequence[str]) -> str:
-    """Request an asset backfill of exactly `dates` (a range or any list) for `assets`; returns its id.
-
-    The same backfill the UI's "Materialize → partitions" creates; `lib/backfills.py: launch_backfill` is its
-    contiguous-range form."""
-    keys = [day.isoformat() for day in dates]
-    backfill = PartitionBackfill.from_asset_partitions(
-        backfill_id=make_new_backfill_id(),
-        asset_graph=asset_graph,
-        partition_names=keys,
-        asset_selection=[dg.AssetKey(name) for name in assets],
-        backfill_timestamp=get_current_timestamp(),
-        tags={TRIGGER_TAG: "cli"},
-        dynamic_partitions_store=instance,
-        all_partitions=False,
-        title=f"phase4 {_ranges_text(dates)}" if len(date_ranges(dates)) <= 3 else f"phase4 {len(dates)} dates",
-        description=f"{len(keys)} partition(s) of {', '.join(assets)}",
-        run_config=None,
-    )
-    instance.add_backfill(backfill)
-    return backfill.backfill_id
+    """Request an asset backfill of exactly `dates` (a range or any list) for `assets`; returns its id."""
+    title = f"phase4 {_ranges_text(dates)}" if len(date_ranges(dates)) <= 3 else f"phase4 {len(dates)} dates"
+    return launch_partitions_backfill(instance, asset_graph, [day.isoformat() for day in dates], assets, title=title)
 
 
 def backfill_command(

@@ -61,17 +61,31 @@ def launch_backfill(
     trigger: str = "cli",
 ) -> str:
     """Request an asset backfill of `assets` over [start, end]; returns its id (the daemon runs it)."""
-    keys = partition_keys(start, end)
+    return launch_partitions_backfill(
+        instance, asset_graph, partition_keys(start, end), assets, title=f"phase4 {start}..{end}", trigger=trigger
+    )
+
+
+def launch_partitions_backfill(
+    instance: dg.DagsterInstance,
+    asset_graph: BaseAssetGraph,
+    keys: Sequence[str],
+    assets: Sequence[str],
+    *,
+    title: str,
+    trigger: str = "cli",
+) -> str:
+    """Request an asset backfill of `assets` over exactly the partitions `keys` (a range or any list)."""
     backfill = PartitionBackfill.from_asset_partitions(
         backfill_id=make_new_backfill_id(),
         asset_graph=asset_graph,
-        partition_names=keys,
+        partition_names=list(keys),
         asset_selection=[dg.AssetKey(name) for name in assets],
         backfill_timestamp=get_current_timestamp(),
         tags={TRIGGER_TAG: trigger},
         dynamic_partitions_store=instance,
         all_partitions=False,
-        title=f"phase4 {start}..{end}",
+        title=title,
         description=f"{len(keys)} partition(s) of {', '.join(assets)}",
         run_config=None,
     )
