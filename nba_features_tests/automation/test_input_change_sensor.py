@@ -57,6 +57,7 @@ def test_three_dates_changed_between_ticks_rerun_exactly_the_partitions_that_rea
     assert not baseline.run_requests
     assert "baseline" in baseline.skip_reason.skip_message
     assert len(observed_tables(baseline)) == 10  # every input table, prediction_accuracy included (empty)
+    assert all(e.metadata["baseline"].value is True for e in baseline.asset_events)  # said so in the UI's observations
 
     # 1. a late stat correction of a team box score on Feb 14 (outcome rows: read for D > X)
     correct_stat(league, "nba_analytics.team_defense_game_summary", dt.date(2024, 2, 14), "points_allowed", 2)
