@@ -929,6 +929,6 @@ def test_smoke_on_a_generated_season(demo_warehouse):
         "DELETE FROM nba_analytics.team_offense_game_summary WHERE game_date >= ?",
         "DELETE FROM nba_raw.odds_api_player_points_props WHERE game_date >= ? AND minutes_before_tipoff < 0",
     ):
-        demo_warehouse._run(lambda connection, sql=statement: connection.execute(sql, [day]))
+        demo_warehouse.execute_native(statement, [day])
     after_delete = compute_partitions(mlfs.SPEC, demo_warehouse, [day], run).drop(columns=AUDIT)
     pd.testing.assert_frame_equal(before_delete, after_delete, check_exact=True)

@@ -23,7 +23,7 @@ from nba_features.phase4 import (
 )
 from nba_features.phase4.ml_features.quality_scorer import DEFAULT_TAGS
 from nba_features.phase4.ml_features.vegas import pre_tip_odds
-from nba_features.phase4.spec import compute_partitions
+from nba_features.phase4.spec import RunInfo, compute_partitions
 from nba_features.phase4.validation import InputContractError, InputTableMissingError
 from nba_features.pipeline.registry import PHASE4_TABLES, RUN_ORDER
 from nba_features.quality.events import EVENTS_TABLE
@@ -318,9 +318,16 @@ def test_an_empty_schedule_is_refused(league):
         assert f"break the rule 'a team of {SCHEDULE}'" in refusal(league, asset)
 
 
-def test_an_empty_upcoming_context_is_refused_by_the_feature_store(league):
+def test_an_empty_upcoming_context_is_refused_for_the_runs_own_date_and_falls_back_in_history(league):
+    """Today's partition without pre-game context is refused; a past date takes its box scores as the roster,
+    every row saying so (docs/RULES.md#feature-store-player-set)."""
     league.execute_native(f"DELETE FROM {UPCG} WHERE game_date = DATE '{D1}'")
-    assert f"{UPCG}: no rows on column game_date={D1}, a date with scheduled games" in refusal(league, MLFS)
+    same_day = RunInfo(processed_at=pd.Timestamp(f"{D1} 17:00", tz="UTC"))  # noon in New York on D1
+    with pytest.raises(InputContractError) as error:
+        compute_partitions(PHASE4_TABLES[MLFS], league, [D1], same_day)
+    assert f"{UPCG}: no rows on column game_date={D1}, a date with scheduled games" in str(error.value)
+    history = compute_partitions(PHASE4_TABLES[MLFS], league, [D1], RUN)
+    assert len(history) > 0 and (history["data_source"] == "box_score_roster").all()
 
 
 def test_an_empty_team_context_is_flagged_on_every_composite_row(league):
