@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-import pytest
 from dagster._core.remote_origin import InProcessCodeLocationOrigin
 from dagster._core.test_utils import InProcessTestWorkspaceLoadTarget, freeze_time
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
@@ -25,23 +23,9 @@ from nba_features.alerts.freshness import EASTERN
 from nba_features.pipeline.registry import PHASE4_TABLES
 from nba_features.quality.events import EVENTS_TABLE
 from nba_features_tests.automation.conftest import instance_config, materialize, phase4_definitions
-from nba_features_tests.quality.test_events import FakeSlack
+from nba_features_tests.fake_slack import FakeSlack
 
 LOCATION = Path(__file__).with_name("freshness_location.py")
-
-
-@pytest.fixture
-def slack(monkeypatch):
-    server = FakeSlack()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("NBA_FEATURES_SLACK_API_URL", server.url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("NBA_FEATURES_SLACK_CHANNEL", "#nba-alerts")
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 def texts(slack: FakeSlack) -> list[str]:

@@ -4,31 +4,14 @@ root cause; the failed-run post goes out once, with the RUN_FAILED event, howeve
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import dagster as dg
-import pytest
 
 from nba_features.defs.resources import WarehouseResource
 from nba_features.defs.sensors.run_failure import run_canceled_alert_sensor, run_failure_event_sensor
 from nba_features_tests.automation.conftest import materialize, phase4_definitions, table_missing
-from nba_features_tests.quality.test_events import FakeSlack
 
 DAY = dt.date(2024, 1, 16)
-
-
-@pytest.fixture
-def slack(monkeypatch):
-    server = FakeSlack()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("NBA_FEATURES_SLACK_API_URL", server.url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("NBA_FEATURES_SLACK_CHANNEL", "#nba-alerts")
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 def test_a_failed_run_is_posted_once_with_its_root_cause(league, slack):

@@ -13,7 +13,7 @@ import yaml
 
 from nba_features_tests.automation.conftest import write_instance_home
 from nba_features_tests.dagster_dev_server import dagster_dev, wait_until
-from nba_features_tests.quality.test_events import FakeSlack
+from nba_features_tests.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.slow
 DAY = dt.date(2024, 1, 16)

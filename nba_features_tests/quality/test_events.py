@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
@@ -19,6 +17,7 @@ import pytest
 from nba_features.quality.events import EVENTS_TABLE, event_rows, notify_slack, record_outcomes, record_run_failure
 from nba_features.quality.outcomes import CheckOutcome
 from nba_features.warehouse import DuckDBWarehouse
+from nba_features_tests.fake_slack import fake_slack
 
 TABLE = "nba_predictions.ml_feature_store_v2"
 D = dt.date(2026, 2, 6)
@@ -33,35 +32,6 @@ CANARY = CheckOutcome(
     "quality_ready_canary", D, False, "WARN", "pct_quality_ready", 12.5, ">= 60.0%", "12.5% of 201 rows are quality-ready",
     {"rows": 201},
 )  # fmt: skip
-
-
-class FakeSlack(ThreadingHTTPServer):
-    """Records every request; answers chat.postMessage with `reply`."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.reply = {"ok": True, "channel": "C123", "ts": "1770390000.000100"}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                server.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body or b"{}")})
-                payload = json.dumps(server.reply).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/api/"
 
 
 @pytest.fixture
@@ -86,14 +56,8 @@ def stored(warehouse) -> pd.DataFrame:
 
 @pytest.fixture
 def slack(monkeypatch):
-    server = FakeSlack()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("NBA_FEATURES_SLACK_API_URL", server.url)
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with fake_slack(monkeypatch) as server:
+        yield server
 
 
 def configure(monkeypatch, token: str | None = TOKEN, channel: str | None = "#nba-quality"):
