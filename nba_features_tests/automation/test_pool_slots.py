@@ -32,11 +32,12 @@ def project_instance_home(home: Path) -> Path:
     return home
 
 
-def test_simultaneous_claims_of_the_one_warehouse_slot_never_both_succeed(tmp_path):
-    home = project_instance_home(tmp_path / "dagster_home")
+def assert_simultaneous_claims_never_overlap(home: Path, trials: int) -> None:
+    """PROCESSES real processes claim the `warehouse` slot of the instance at `home` at the same agreed
+    moments, `trials` times; no two of them may ever hold it at once."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     start = time.time() + 12  # after every process has imported Dagster and opened the instance
-    command = [sys.executable, "-m", "nba_features_tests.automation._pool_claims", str(home), repr(start), str(TRIALS)]
+    command = [sys.executable, "-m", "nba_features_tests.automation._pool_claims", str(home), repr(start), str(trials)]
     processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(PROCESSES)]  # fmt: skip
     outputs = [p.communicate(timeout=120) for p in processes]
@@ -50,8 +51,12 @@ def test_simultaneous_claims_of_the_one_warehouse_slot_never_both_succeed(tmp_pa
                 held.append((float(held_from), float(held_to), int(trial)))
             else:
                 refused += 1
-    assert len(held) + refused == PROCESSES * TRIALS
+    assert len(held) + refused == PROCESSES * trials
     assert refused > 0, "the processes never asked for the slot at the same time"
     held.sort()
     overlapping = [(a, b) for a, b in zip(held, held[1:]) if b[0] < a[1]]
     assert not overlapping, f"two processes held the one slot at once: {overlapping}"
+
+
+def test_simultaneous_claims_of_the_one_warehouse_slot_never_both_succeed(tmp_path):
+    assert_simultaneous_claims_never_overlap(project_instance_home(tmp_path / "dagster_home"), TRIALS)

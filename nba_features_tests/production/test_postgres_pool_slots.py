@@ -9,17 +9,11 @@ nba_features_tests/automation/test_pool_slots.py.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-
 import dagster as dg
 from dagster_postgres import PostgresEventLogStorage
 
 from nba_features.lib.postgres_instance_storage import SerializedPostgresEventLogStorage
-from nba_features_tests.automation.conftest import ROOT
-from nba_features_tests.automation.test_pool_slots import PROCESSES
+from nba_features_tests.automation.test_pool_slots import assert_simultaneous_claims_never_overlap
 
 # fewer trials than on SQLite: a claim on PostgreSQL opens a connection per statement (~0.25 s a claim on
 # a loaded 2-core machine); the stock storage still double-claimed within 20 trials
@@ -34,24 +28,4 @@ def test_simultaneous_claims_of_the_one_warehouse_slot_on_postgres_never_both_su
         storage.initialize_concurrency_limit_to_default("warehouse")
         assert storage.get_concurrency_info("warehouse").slot_count == 1
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    start = time.time() + 12  # after every process has imported Dagster and opened the instance
-    command = [sys.executable, "-m", "nba_features_tests.automation._pool_claims", str(production_home), repr(start), str(TRIALS)]
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(PROCESSES)]  # fmt: skip
-    outputs = [p.communicate(timeout=120) for p in processes]
-    assert [p.returncode for p in processes] == [0] * PROCESSES, [err for _, err in outputs]
-
-    held, refused = [], 0
-    for out, _ in outputs:
-        for line in out.splitlines():
-            trial, claimed, held_from, held_to = line.split()
-            if int(claimed):
-                held.append((float(held_from), float(held_to), int(trial)))
-            else:
-                refused += 1
-    assert len(held) + refused == PROCESSES * TRIALS
-    assert refused > 0, "the processes never asked for the slot at the same time"
-    held.sort()
-    overlapping = [(a, b) for a, b in zip(held, held[1:]) if b[0] < a[1]]
-    assert not overlapping, f"two processes held the one slot at once: {overlapping}"
+    assert_simultaneous_claims_never_overlap(production_home, TRIALS)
