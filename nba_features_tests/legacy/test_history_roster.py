@@ -8,8 +8,6 @@ those of the run with context. With any context row on the date, or for the run'
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,27 +16,12 @@ from nba_features.phase4.ml_features.history_roster import QUALITY_ALERT, ROSTER
 from nba_features.phase4.spec import RunInfo, compute_partitions
 from nba_features.phase4.validation import InputContractError
 from nba_features.pipeline.registry import PHASE4_TABLES
-from nba_features.warehouse import DuckDBWarehouse
-from nba_features_tests.reliability.conftest import D1, RUN, build_league
+from nba_features_tests.reliability.conftest import D1, RUN
 
 MLFS = PHASE4_TABLES["ml_feature_store_v2"]
 UPCG = "nba_analytics.upcoming_player_game_context"
 # features that read only history, the Phase 4 rows of D and the schedule: equal with or without context
 HISTORY_INDICES = [0, 1, 2, 3, 5, 6, 7, 8, 13, 14, 22, 23, 24, 29, 30, 31, 32, 33, 34, 35, 36, 43, 44, 45, 46, 48, 49, 57, 58]
-
-
-@pytest.fixture(scope="module")
-def league_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("history_roster") / "warehouse.duckdb"
-    build_league(path)
-    return path
-
-
-@pytest.fixture
-def league(league_file, tmp_path) -> DuckDBWarehouse:
-    path = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(league_file, path)
-    return DuckDBWarehouse(path)
 
 
 def test_a_past_date_without_context_takes_the_players_of_its_box_scores(league):
