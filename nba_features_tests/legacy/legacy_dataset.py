@@ -16,11 +16,11 @@ import dagster as dg
 import pandas as pd
 
 from nba_features.contracts import Column, TableContract, contract
-from nba_features.defs.phase4_assets import PHASE4_ASSETS
 from nba_features.defs.resources import WarehouseResource
 from nba_features.demo.demo_league import generate_league, generate_prediction_accuracy
 from nba_features.legacy.compare import COMPARED_TABLES
 from nba_features.warehouse import Warehouse
+from nba_features_tests.warehouse.test_bigquery_parity import materialize_dates
 
 DATES = [dt.date(2023, 12, 23), dt.date(2023, 12, 24)]
 SHADOW_PREFIX = "shadow_"
@@ -65,16 +65,7 @@ def build_legacy_inputs(legacy: Warehouse, inputs: dict[str, pd.DataFrame]) -> N
 def run_shadow(resource: WarehouseResource) -> dg.ExecuteInProcessResult:
     """The five assets over DATES in one range run, on the shadow warehouse."""
     resource.get().apply_schemas()
-    return dg.materialize(
-        PHASE4_ASSETS,
-        instance=dg.DagsterInstance.ephemeral(),
-        resources={"warehouse": resource},
-        tags={
-            "dagster/asset_partition_range_start": DATES[0].isoformat(),
-            "dagster/asset_partition_range_end": DATES[-1].isoformat(),
-        },
-        raise_on_error=False,
-    )
+    return materialize_dates(resource, DATES)
 
 
 def read_rows(warehouse: Warehouse, table: str) -> pd.DataFrame:
