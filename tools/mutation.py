@@ -111,7 +111,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/automation/test_input_change_missing_tables.py",
     ],
     "nba_features/defs/sensors/upstream_fixed_retry.py": [
-        "nba_features_tests/automation/test_retry_sensor.py",
+        "nba_features_tests/automation/test_retry_sensor_ticks.py",  # test_retry_sensor.py is slow only
     ],
     "nba_features/phase4/game_windows.py": [
         "nba_features_tests/phase4/test_team_defense_zone_analysis.py",
