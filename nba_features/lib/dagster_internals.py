@@ -21,6 +21,11 @@ from dagster._core.events import DagsterEventType
 from dagster._core.execution.asset_backfill import AssetBackfillStatus, PartitionedAssetBackfillStatus
 from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, PartitionBackfill
 
+# Check evaluations written in one transaction (check_event_writes.py): Dagster's own tables and
+# statuses, the rows written exactly as Dagster writes them.
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable, SqlEventLogStorageTable
+
 # The local instance's event log (instance_storage.py): the consolidated SQLite storage, with one
 # engine and pooled connections instead of a new engine per statement.
 from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import ConsolidatedSqliteEventLogStorage
@@ -28,10 +33,13 @@ from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.tags import PARENT_BACKFILL_ID_TAG, ROOT_BACKFILL_ID_TAG
 from dagster._core.utils import make_new_backfill_id
+from dagster._serdes import serialize_value
 from dagster._time import get_current_timestamp
 
 __all__ = [
     "AssetBackfillStatus",
+    "AssetCheckExecutionRecordStatus",
+    "AssetCheckExecutionsTable",
     "AssetCheckEvaluationTargetMaterializationData",
     "BULK_ACTION_TERMINAL_STATUSES",
     "BaseAssetGraph",
@@ -43,7 +51,9 @@ __all__ = [
     "PartitionKeyFilter",
     "PartitionedAssetBackfillStatus",
     "ROOT_BACKFILL_ID_TAG",
+    "SqlEventLogStorageTable",
     "create_engine",
     "get_current_timestamp",
     "make_new_backfill_id",
+    "serialize_value",
 ]

@@ -5,7 +5,8 @@ and asks SQLite whether the asset-check tables exist before every check event: a
 season writes thousands of events, and each cost ~8 ms on this project's 2-core machine. This subclass
 keeps one engine with pooled connections, remembers which tables exist, and runs SQLite with
 `synchronous=NORMAL` (the WAL stays consistent; a power cut may lose the last few events, never the
-database). Same file, same schema, same migrations: an instance can switch back and forth. Claims and
+database). Check evaluations are written in one transaction each (check_event_writes.py). Same file, same
+schema, same migrations: an instance can switch back and forth. Claims and
 releases of pool slots (the `warehouse` pool) are made one at a time across processes (pool_slots.py).
 Production uses PostgreSQL (docs/DEPLOYMENT.md, `postgres_instance_storage.py`), which needs the serialised
 slot claims too.
@@ -18,12 +19,14 @@ from functools import cached_property
 
 import sqlalchemy as db
 
+from nba_features.lib.check_event_writes import OneTransactionCheckEvaluations
 from nba_features.lib.dagster_internals import SQLITE_BUSY_TIMEOUT_SECONDS, ConsolidatedSqliteEventLogStorage, create_engine
 from nba_features.lib.pool_slots import SerializedPoolSlots
 
 
-class PooledSqliteEventLogStorage(SerializedPoolSlots, ConsolidatedSqliteEventLogStorage):
-    """ConsolidatedSqliteEventLogStorage with one pooled engine and serialised pool slots (configured in dagster.yaml)."""
+class PooledSqliteEventLogStorage(OneTransactionCheckEvaluations, SerializedPoolSlots, ConsolidatedSqliteEventLogStorage):
+    """ConsolidatedSqliteEventLogStorage with one pooled engine, cheaper check evaluations and serialised pool
+    slots (configured in dagster.yaml)."""
 
     @cached_property
     def _engine(self) -> db.engine.Engine:

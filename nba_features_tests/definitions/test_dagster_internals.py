@@ -16,6 +16,8 @@ from nba_features.lib import dagster_internals
 PACKAGE = Path(nba_features.__file__).parent
 USED = {
     "AssetBackfillStatus": "class",
+    "AssetCheckExecutionRecordStatus": "class",
+    "AssetCheckExecutionsTable": "value",
     "AssetCheckEvaluationTargetMaterializationData": "class",
     "BULK_ACTION_TERMINAL_STATUSES": "value",
     "BaseAssetGraph": "class",
@@ -27,9 +29,11 @@ USED = {
     "PartitionedAssetBackfillStatus": "class",
     "ROOT_BACKFILL_ID_TAG": "value",
     "SQLITE_BUSY_TIMEOUT_SECONDS": "value",
+    "SqlEventLogStorageTable": "value",
     "create_engine": "function",
     "get_current_timestamp": "function",
     "make_new_backfill_id": "function",
+    "serialize_value": "function",
 }
 
 
