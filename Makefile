@@ -23,4 +23,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --seasons 5
 
 dev: $(VENV)/.installed
-	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(CURDIR) DAGSTER_EVENT_BATCH_SIZE=1000 $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
