@@ -7,6 +7,9 @@ so an upgrade that moves one fails there, not in a run.
 
 from __future__ import annotations
 
+# Checkpointed asset-check states (check_state_checkpoints.py): the subsets Dagster's check states hold.
+from dagster._core.asset_graph_view.serializable_entity_subset import SerializableEntitySubset
+
 # Check evaluations of a range run (defs/asset_checks.py): the only way to say which
 # materialization of a partition an evaluation judged.
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
@@ -23,7 +26,12 @@ from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, Part
 
 # Check evaluations written in one transaction (check_event_writes.py): Dagster's own tables and
 # statuses, the rows written exactly as Dagster writes them.
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus, AssetCheckExecutionResolvedStatus
+
+# Checkpointed asset-check states (check_state_checkpoints.py): Dagster's state of a check's statuses
+# and the run statuses its fold resolves in-progress partitions with.
+from dagster._core.storage.asset_check_state import AssetCheckState
+from dagster._core.storage.dagster_run import FINISHED_STATUSES
 from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable, SqlEventLogStorageTable
 
 # The local instance's event log (instance_storage.py): the consolidated SQLite storage, with one
@@ -37,6 +45,10 @@ from dagster._serdes import serialize_value
 from dagster._time import get_current_timestamp
 
 __all__ = [
+    "AssetCheckExecutionResolvedStatus",
+    "AssetCheckState",
+    "FINISHED_STATUSES",
+    "SerializableEntitySubset",
     "AssetBackfillStatus",
     "AssetCheckExecutionRecordStatus",
     "AssetCheckExecutionsTable",

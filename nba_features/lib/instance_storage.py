@@ -20,11 +20,14 @@ from functools import cached_property
 import sqlalchemy as db
 
 from nba_features.lib.check_event_writes import OneTransactionCheckEvaluations
+from nba_features.lib.check_state_checkpoints import CheckpointedAssetCheckStates
 from nba_features.lib.dagster_internals import SQLITE_BUSY_TIMEOUT_SECONDS, ConsolidatedSqliteEventLogStorage, create_engine
 from nba_features.lib.pool_slots import SerializedPoolSlots
 
 
-class PooledSqliteEventLogStorage(OneTransactionCheckEvaluations, SerializedPoolSlots, ConsolidatedSqliteEventLogStorage):
+class PooledSqliteEventLogStorage(
+    CheckpointedAssetCheckStates, OneTransactionCheckEvaluations, SerializedPoolSlots, ConsolidatedSqliteEventLogStorage
+):
     """ConsolidatedSqliteEventLogStorage with one pooled engine, cheaper check evaluations and serialised pool
     slots (configured in dagster.yaml)."""
 

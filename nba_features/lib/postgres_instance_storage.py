@@ -27,13 +27,16 @@ from dagster_postgres import PostgresEventLogStorage
 from dagster_postgres.utils import create_pg_engine, get_token_provider_from_config, pg_url_from_config
 
 from nba_features.lib.check_event_writes import OneTransactionCheckEvaluations
+from nba_features.lib.check_state_checkpoints import CheckpointedAssetCheckStates
 from nba_features.lib.pool_slots import SerializedPoolSlots
 
 # one bigint names the lock in the database ("nba_pool" in ASCII)
 POOL_SLOTS_LOCK_KEY = 0x6E62615F706F6F6C
 
 
-class SerializedPostgresEventLogStorage(OneTransactionCheckEvaluations, SerializedPoolSlots, PostgresEventLogStorage):
+class SerializedPostgresEventLogStorage(
+    CheckpointedAssetCheckStates, OneTransactionCheckEvaluations, SerializedPoolSlots, PostgresEventLogStorage
+):
     """PostgresEventLogStorage with pooled connections, cheaper check evaluations, and pool-slot claims and
     releases that hold an advisory lock (deploy/dagster.production.yaml)."""
 

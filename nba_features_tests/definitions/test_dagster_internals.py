@@ -15,6 +15,10 @@ from nba_features.lib import dagster_internals
 
 PACKAGE = Path(nba_features.__file__).parent
 USED = {
+    "AssetCheckExecutionResolvedStatus": "class",
+    "AssetCheckState": "class",
+    "FINISHED_STATUSES": "value",
+    "SerializableEntitySubset": "class",
     "AssetBackfillStatus": "class",
     "AssetCheckExecutionRecordStatus": "class",
     "AssetCheckExecutionsTable": "value",
