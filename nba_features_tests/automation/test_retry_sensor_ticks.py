@@ -12,6 +12,7 @@ The end-to-end version over the real assets is `test_retry_sensor.py` (slow).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import dagster as dg
 import pytest
@@ -34,6 +35,7 @@ class StandIns:
 
     def __init__(self) -> None:
         self.outcomes: dict[tuple[str, str], str] = {}
+        self.during: dict[tuple[str, str], Callable[[], None]] = {}  # called inside the step, after its materialization if green
         self.assets = [self._asset(name) for name in ASSET_ORDER]
 
     def _asset(self, name: str) -> dg.AssetsDefinition:
@@ -46,10 +48,12 @@ class StandIns:
         def _stand_in(context):  # an annotation would be a string here, which Dagster refuses
             day = context.partition_key
             outcome = self.outcomes.get((name, day), "green")
-            if outcome == "failed":
-                raise RuntimeError(f"{name} {day}: failed before its checks")
             if outcome == "green":
                 yield dg.AssetMaterialization(asset_key=name, partition=day)
+            if (name, day) in self.during:
+                self.during.pop((name, day))()
+            if outcome == "failed":
+                raise RuntimeError(f"{name} {day}: failed before its checks")
             for check in BLOCKING_CHECKS[name]:
                 passed = outcome == "green" or check != failing
                 yield dg.AssetCheckEvaluation(
@@ -170,3 +174,65 @@ def test_a_failure_after_the_fix_is_not_retried(instance, stand_ins):
     stand_ins.run(instance, [PCF], D1)
     stand_ins.run(instance, [FS], D1, "failed")
     assert not tick(instance, baseline.cursor).run_requests
+
+
+def test_the_sensor_is_evaluated_every_minute():
+    assert upstream_fixed_retry_sensor.minimum_interval_seconds == 60
+
+
+def test_a_red_partition_reported_materialized_by_hand_is_still_retried(instance, stand_ins):
+    stand_ins.run(instance, [FS], D1, "red")
+    # a materialization reported by hand (the UI's "Report materialization") leaves the blocking check failed
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=FS, partition=D1))
+    baseline = tick(instance, None)
+    stand_ins.run(instance, [PCF], D1)
+    assert requested(tick(instance, baseline.cursor)) == {D1: [FS]}
+
+
+def test_a_materialization_reported_without_a_run_is_a_fix(instance, stand_ins):
+    stand_ins.run(instance, [FS], D1, "failed")
+    baseline = tick(instance, None)
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=PCF, partition=D1))  # the newest event
+    assert requested(tick(instance, baseline.cursor)) == {D1: [FS]}
+
+
+def test_a_partition_being_rerun_when_its_upstream_is_fixed_is_not_retried(instance, stand_ins):
+    stand_ins.run(instance, [FS], D1, "red")
+    baseline = tick(instance, None)
+    ticks = []
+
+    def fix_and_tick() -> None:  # inside the feature store's step: its partition is in progress
+        stand_ins.run(instance, [PCF], D1)
+        ticks.append(tick(instance, baseline.cursor))
+
+    stand_ins.during[(FS, D1)] = fix_and_tick
+    stand_ins.run(instance, [FS], D1, "failed")
+    assert not ticks[0].run_requests
+
+
+def test_a_partition_materialized_but_still_being_checked_is_not_retried(instance, stand_ins):
+    stand_ins.run(instance, [FS], D1, "red")
+    baseline = tick(instance, None)
+    ticks = []
+
+    def fix_and_tick() -> None:  # after the feature store's materialization, before its checks are evaluated
+        stand_ins.run(instance, [PCF], D1)
+        ticks.append(tick(instance, baseline.cursor))
+
+    stand_ins.during[(FS, D1)] = fix_and_tick
+    stand_ins.run(instance, [FS], D1)
+    assert not ticks[0].run_requests
+
+
+def test_each_new_fix_of_a_partition_still_failing_is_a_new_run(instance, stand_ins):
+    stand_ins.run(instance, [FS], D1, "red")
+    cursor = tick(instance, None).cursor
+    keys = []
+    for _ in range(2):
+        stand_ins.run(instance, [PCF], D1)
+        retry = tick(instance, cursor)
+        assert requested(retry) == {D1: [FS]}
+        keys.append(retry.run_requests[0].run_key)
+        cursor = retry.cursor
+        stand_ins.run(instance, [FS], D1, "red")  # the retry ran and the partition is still red
+    assert keys[0] != keys[1]  # Dagster launches a run key once: the second fix must not reuse the first key
