@@ -114,9 +114,19 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/automation/test_retry_sensor_ticks.py",  # test_retry_sensor.py is slow only
     ],
     "nba_features/phase4/game_windows.py": [
+        "nba_features_tests/phase4/test_game_windows.py",
         "nba_features_tests/phase4/test_team_defense_zone_analysis.py",
         "nba_features_tests/phase4/test_player_shot_zone_analysis.py",
         "nba_features_tests/phase4/test_player_daily_cache.py",
+    ],
+    "nba_features/warehouse/bigquery_warehouse.py": [  # with --bigquery: the emulator tests
+        "nba_features_tests/warehouse/test_bigquery_warehouse.py",
+        "nba_features_tests/warehouse/test_partition_replace_shared.py",
+        "nba_features_tests/warehouse/test_dialect.py",
+        "nba_features_tests/warehouse/test_schema_cli_bigquery.py",
+        "nba_features_tests/alerts/test_query_timeouts.py",
+        "nba_features_tests/automation/test_bigquery_automation_sql.py",
+        "nba_features_tests/legacy/test_legacy_bigquery.py",
     ],
     "nba_features/phase4/ml_features/windows.py": [
         "nba_features_tests/phase4/test_event_windows.py",
