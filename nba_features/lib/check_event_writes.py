@@ -14,7 +14,6 @@ instance can switch between this storage and Dagster's. Everything else is Dagst
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as db
@@ -49,11 +48,6 @@ _UPDATE_EXECUTION = (
         materialization_event_storage_id=db.bindparam("new_materialization_id"),
     )
 )
-
-
-def _naive_utc(timestamp: float) -> dt.datetime:
-    # the timestamp columns hold naive UTC (PostgreSQL refuses an aware one)
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).replace(tzinfo=None)
 
 
 def _is_run_evaluation_of_a_partition(event: Any) -> bool:
@@ -123,7 +117,7 @@ class OneTransactionCheckEvaluations:
         planned = event.dagster_event.event_specific_data
         partition_keys = planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
         serialized = serialize_value(event)  # once for every partition of the range
-        timestamp = _naive_utc(event.timestamp)
+        timestamp = self._event_insert_timestamp(event)  # ty: ignore[unresolved-attribute]
         rows = [
             {
                 "asset_key": planned.asset_key.to_string(),

@@ -46,5 +46,5 @@ def test_check_events_are_stored_as_dagster_stores_them(tmp_path):
 def test_the_storage_takes_the_cheaper_path_and_dagster_still_has_the_methods_it_replaces():
     assert PooledSqliteEventLogStorage.store_event is OneTransactionCheckEvaluations.store_event
     # the planned-evaluation override replaces a private method: an upgrade renaming it must fail here
-    for name in ("_store_asset_check_evaluation_planned", "_event_to_row", "index_transaction"):
+    for name in ("_store_asset_check_evaluation_planned", "_event_to_row", "_event_insert_timestamp", "index_transaction"):
         assert callable(getattr(SqlEventLogStorage, name)), name
