@@ -63,6 +63,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/warehouse_local/test_prepare_frame_shape.py",
         "nba_features_tests/warehouse_local/test_duckdb_catalog.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
+        "nba_features_tests/warehouse/test_column_values_shared.py",
         "nba_features_tests/warehouse/test_dialect.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
     ],
@@ -75,6 +76,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/warehouse_local/test_duckdb_transient_errors.py",
         "nba_features_tests/warehouse_local/test_duckdb_execute.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
+        "nba_features_tests/warehouse/test_column_values_shared.py",
         "nba_features_tests/warehouse_local/test_contracts.py",
     ],
     "nba_features/phase4/ml_features/quality_scorer.py": [
@@ -122,6 +124,7 @@ TARGETS: dict[str, list[str]] = {
     "nba_features/warehouse/bigquery_warehouse.py": [  # with --bigquery: the emulator tests
         "nba_features_tests/warehouse/test_bigquery_warehouse.py",
         "nba_features_tests/warehouse/test_partition_replace_shared.py",
+        "nba_features_tests/warehouse/test_column_values_shared.py",
         "nba_features_tests/warehouse/test_dialect.py",
         "nba_features_tests/warehouse/test_schema_cli_bigquery.py",
         "nba_features_tests/alerts/test_query_timeouts.py",

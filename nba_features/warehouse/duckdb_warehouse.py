@@ -59,6 +59,19 @@ DUCKDB_CONFIG = {"memory_limit": "448MB", "threads": 1}
 INSERT_BATCH_ROWS = 4096
 
 
+def _bigquery_spelling(duckdb_data_type: str) -> str:
+    """A live DuckDB column type spelled as schemas/ spells it, so equal types compare equal (docs/RULES.md#schemas).
+
+    DuckDB quotes STRUCT field names that are its keywords (`STRUCT("source" VARCHAR)`); schemas/ does not, and a
+    quoted name must not read as drift, which would refuse every write to the table. sqlglot quotes again only
+    the names BigQuery itself reserves.
+    """
+    parsed = exp.DataType.build(duckdb_data_type, dialect="duckdb")
+    for identifier in parsed.find_all(exp.Identifier):
+        identifier.set("quoted", False)
+    return parsed.sql("bigquery")
+
+
 class DuckDBWarehouse(Warehouse):
     kind = "duckdb"
 
@@ -165,7 +178,7 @@ class DuckDBWarehouse(Warehouse):
         )
         if not rows:
             return None
-        return {column: exp.DataType.build(data_type, dialect="duckdb").sql("bigquery") for column, data_type in rows}
+        return {column: _bigquery_spelling(data_type) for column, data_type in rows}
 
     # --- schema ------------------------------------------------------------------------------
     def _create_table(self, table: TableContract) -> None:

@@ -19,10 +19,11 @@ from google.cloud import bigquery
 from sqlglot import exp
 
 import nba_features.warehouse.base as base
-from nba_features.contracts import ContractError, TableContract, parse_ddl
+from nba_features.contracts import ContractError, TableContract, parse_ddl, parse_view
 from nba_features.defs.resources import WarehouseResource
 from nba_features.warehouse import TransientWarehouseError
 from nba_features.warehouse.bigquery_warehouse import (
+    STAGING_TABLE_LIFETIME,
     BigQueryClientResource,
     BigQueryError,
     BigQueryWarehouse,
@@ -240,6 +241,44 @@ def test_contract_schema_and_live_type_spelling_round_trip():
     assert field_type(bigquery.SchemaField("n", "INTEGER", mode="REPEATED")) == "ARRAY<INT64>"
     assert field_type(bigquery.SchemaField("f", "FLOAT")) == "FLOAT64"
     assert field_type(bigquery.SchemaField("b", "BOOLEAN")) == "BOOL"
+
+
+def test_legacy_numeric_columns_keep_their_precision_and_scale():
+    """A legacy-typed contract (docs/LEGACY.md#type-compatibility) builds the live table's NUMERIC columns as they are."""
+    table = parse_ddl(PLAYER_DAILY_DDL).with_types(
+        {"points_avg": "NUMERIC(5, 1)", "games_played": "NUMERIC", "team_abbr": "BIGNUMERIC(40, 2)"}
+    )
+    fields = {f.name: (f.field_type, f.precision, f.scale) for f in contract_schema(table)}
+    assert fields["points_avg"] == ("NUMERIC", 5, 1)
+    assert fields["games_played"] == ("NUMERIC", None, None)  # a bare NUMERIC has no precision to send
+    assert fields["team_abbr"] == ("BIGNUMERIC", 40, 2)
+
+
+@pytest.mark.bigquery
+def test_a_view_is_created_even_where_no_table_made_its_dataset(bigquery_warehouse, monkeypatch):
+    view = parse_view("CREATE OR REPLACE VIEW nba_predictions.bq_test_view AS SELECT 1 AS one")
+    monkeypatch.setattr(base, "load_contracts", dict)
+    monkeypatch.setattr(base, "load_views", lambda: {view.full_name: view})
+
+    assert bigquery_warehouse.apply_schemas() == ["created view nba_predictions.bq_test_view"]
+    assert bigquery_warehouse.query("SELECT one FROM nba_predictions.bq_test_view")["one"].tolist() == [1]
+
+
+@pytest.mark.bigquery
+def test_a_staging_table_expires_a_day_after_it_is_made(warehouse, monkeypatch):
+    """If the process dies between the load and the drop, BigQuery removes the staging table itself (docs/RULES.md#schemas)."""
+    created = []
+    original = warehouse.client.create_table
+    monkeypatch.setattr(warehouse.client, "create_table", lambda table, **kw: created.append(table) or original(table, **kw))
+    before = dt.datetime.now(dt.UTC)
+    warehouse.replace_partitions(PLAYER_DAILY, [JAN[0]], player_rows(JAN[0], {"curry": 30.0}))
+    after = dt.datetime.now(dt.UTC)
+
+    (staging,) = created
+    assert staging.table_id.startswith("_staging_bq_test_player_daily_")
+    assert STAGING_TABLE_LIFETIME == dt.timedelta(days=1)
+    assert before + dt.timedelta(days=1) <= staging.expires <= after + dt.timedelta(days=1)
+    assert staging_tables(warehouse) == []  # dropped at once all the same
 
 
 @pytest.mark.bigquery
@@ -481,6 +520,7 @@ def test_every_statement_on_a_partitioned_table_filters_it_with_a_date_parameter
     statements = [(sql, config) for sql, config in recorded_jobs if reads_or_writes_player_daily(warehouse, sql)]
     kinds = {sqlglot.parse_one(sql, read="bigquery").key for sql, _ in statements}
     assert kinds == {"merge", "delete", "select"}
+    assert all(config.use_legacy_sql is False for _, config in recorded_jobs)  # the REST API defaults to legacy SQL
     for sql, config in statements:
         types = partition_filter_types(sql, config, "game_date")
         assert types, f"no partition filter on game_date: {sql}"
