@@ -4,8 +4,9 @@ partitions and blocking checks, no warehouse) run in a real instance, and the se
 The rules (docs/RULES.md#red-partitions, the module docstring of defs/sensors/upstream_fixed_retry.py): a
 materialization of an upstream asset U for date D, by a run that did not plan a downstream asset A, reruns A
 (and its downstream) for D when A's partition D is failed (its latest attempt did not materialize) or red (the
-latest result of one of its blocking checks for D failed) from an attempt made before that materialization,
-and nothing has planned A for D since. The first tick is a baseline; a cursor never re-reads an event.
+latest result of one of its blocking checks for D failed) from an attempt planned before that materialization,
+and nothing has planned A for D since. The first tick is a baseline; the cursor moves past every fix decided,
+and stays before a fix whose downstream attempt was still going, until that attempt has ended.
 The end-to-end version over the real assets is `test_retry_sensor.py` (slow).
 """
 
@@ -196,7 +197,10 @@ def test_a_materialization_reported_without_a_run_is_a_fix(instance, stand_ins):
     assert requested(tick(instance, baseline.cursor)) == {D1: [FS]}
 
 
-def test_a_partition_being_rerun_when_its_upstream_is_fixed_is_not_retried(instance, stand_ins):
+@pytest.mark.parametrize(("ends", "retried"), [("failed", True), ("red", True), ("green", False)])
+def test_a_fix_landing_while_the_asset_is_being_rerun_waits_for_that_attempt_to_end(instance, stand_ins, ends, retried):
+    """The attempt under way may have read the upstream before the fix: the tick cannot know its outcome yet, so
+    it keeps its cursor before the fix, and the first tick after the attempt decides."""
     stand_ins.run(instance, [FS], D1, "red")
     baseline = tick(instance, None)
     ticks = []
@@ -206,22 +210,57 @@ def test_a_partition_being_rerun_when_its_upstream_is_fixed_is_not_retried(insta
         ticks.append(tick(instance, baseline.cursor))
 
     stand_ins.during[(FS, D1)] = fix_and_tick
-    stand_ins.run(instance, [FS], D1, "failed")
-    assert not ticks[0].run_requests
+    stand_ins.run(instance, [FS], D1, ends)
+    (during,) = ticks
+    fix = latest_materialization_id(instance, PCF)
+    assert not during.run_requests and int(during.cursor) < fix
+    assert f"waiting for attempts under way: {FS} {D1}" in during.skip_reason.skip_message
+
+    after = tick(instance, during.cursor)
+    assert requested(after) == ({D1: [FS]} if retried else {})
+    assert int(after.cursor) == instance.event_log_storage.get_maximum_record_id()
+    assert not tick(instance, after.cursor).run_requests
 
 
-def test_a_partition_materialized_but_still_being_checked_is_not_retried(instance, stand_ins):
+@pytest.mark.parametrize(("ends", "retried"), [("red", True), ("green", False)])
+def test_a_fix_landing_while_the_asset_is_being_checked_waits_for_its_checks(instance, stand_ins, ends, retried):
     stand_ins.run(instance, [FS], D1, "red")
     baseline = tick(instance, None)
     ticks = []
 
-    def fix_and_tick() -> None:  # after the feature store's materialization, before its checks are evaluated
+    def fix_and_tick() -> None:  # after the feature store's materialization (if green), before its checks
         stand_ins.run(instance, [PCF], D1)
         ticks.append(tick(instance, baseline.cursor))
 
     stand_ins.during[(FS, D1)] = fix_and_tick
-    stand_ins.run(instance, [FS], D1)
-    assert not ticks[0].run_requests
+    stand_ins.run(instance, [FS], D1, ends)
+    (during,) = ticks
+    assert not during.run_requests and int(during.cursor) < latest_materialization_id(instance, PCF)
+    assert requested(tick(instance, during.cursor)) == ({D1: [FS]} if retried else {})
+
+
+def test_a_fix_waiting_on_one_date_does_not_delay_another(instance, stand_ins):
+    stand_ins.run(instance, [FS], D1, "red")
+    stand_ins.run(instance, [FS], D2, "red")
+    baseline = tick(instance, None)
+    ticks = []
+
+    def fix_both_and_tick() -> None:  # the feature store is being rerun for D1 only
+        stand_ins.run(instance, [PCF], D1)
+        stand_ins.run(instance, [PCF], D2)
+        ticks.append(tick(instance, baseline.cursor))
+
+    stand_ins.during[(FS, D1)] = fix_both_and_tick
+    stand_ins.run(instance, [FS], D1, "green")
+    (during,) = ticks
+    assert requested(during) == {D2: [FS]}  # at once
+    after = tick(instance, during.cursor)  # reads the D2 fix again: the same run key, which Dagster launches once
+    assert requested(after) == {D2: [FS]} and after.run_requests[0].run_key == during.run_requests[0].run_key
+
+
+def latest_materialization_id(instance: dg.DagsterInstance, asset: str) -> int:
+    records = instance.fetch_materializations(dg.AssetKey(asset), limit=1).records
+    return records[0].storage_id
 
 
 def test_each_new_fix_of_a_partition_still_failing_is_a_new_run(instance, stand_ins):

@@ -6,13 +6,13 @@
     It reads every new materialization of a Phase 4 asset U for date D (cursor: event storage id).
     When the run that produced it did not plan a downstream asset A, and A's partition D is failed
     (its latest attempt did not materialize) or red (the latest result of one of A's blocking checks
-    for D failed) from an attempt made before that materialization, and nothing has planned A for D
+    for D failed) from an attempt planned before that materialization, and nothing has planned A for D
     since, A (and its downstream) is rerun for D. Typical case: the feature store turned red because
     composite factors were missing for D (the 2026-02-06 incident); composite factors are rematerialized
     for D; the feature store is retried for D.
-
-Event-log reads use a few `dagster._core` names (PartitionKeyFilter, DagsterEventType): Dagster has no
-public API for per-partition check results or a run's planned assets.
+    An attempt of A for D still going when U's fix lands (in progress, or its checks not yet evaluated)
+    may have read U before the fix: its outcome is not known yet, so the cursor stays before that fix
+    and later ticks read it again until the attempt has ended (docs/RULES.md#red-partitions).
 
 Event-log reads use a few private Dagster names (`lib/dagster_internals.py`): Dagster has no public API
 for per-partition check results or a run's planned assets.
@@ -20,6 +20,7 @@ for per-partition check results or a run's planned assets.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 import dagster as dg
@@ -36,6 +37,12 @@ BLOCKING_CHECKS: dict[str, tuple[str, ...]] = {
     t.asset_name: tuple(c.name for c in checks_for(t) if c.blocking) for t in RUN_ORDER
 }
 MATERIALIZATION_PAGE = 1000
+
+
+class Verdict(enum.Enum):
+    RETRY = "retry"
+    NO_RETRY = "no retry"
+    WAIT = "wait"  # an attempt that may have read the old upstream is still going: decide when it has ended
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class _EventLogView:
         self._planned: dict[str, frozenset[str]] = {}
         self._finished: dict[str, bool] = {}
         self._status: dict[tuple[str, str], dg.AssetPartitionStatus | None] = {}
+        self._latest_planned: dict[tuple[str, str], int | None] = {}
         self._failed_checks: dict[tuple[str, str], list[float] | None] = {}
 
     def run_finished(self, run_id: str) -> bool:
@@ -78,46 +86,48 @@ class _EventLogView:
             self._status[(asset, partition)] = statuses.get(partition)
         return self._status[(asset, partition)]
 
-    def failed_blocking_check_times(self, asset: str, partition: str) -> list[float] | None:
-        """Times of the failed latest results of the asset's blocking checks for the partition;
+    def latest_planned(self, asset: str, partition: str) -> int | None:
+        """Storage id of the latest planned materialization of the asset's partition (its latest attempt)."""
+        if (asset, partition) not in self._latest_planned:
+            info = self.instance.get_latest_planned_materialization_info(dg.AssetKey(asset), partition)
+            self._latest_planned[(asset, partition)] = info.storage_id if info is not None else None
+        return self._latest_planned[(asset, partition)]
+
+    def red(self, asset: str, partition: str) -> bool | None:
+        """Whether the latest result of one of the asset's blocking checks for the partition failed;
         None while one of them is planned by a run that has not finished (it is being evaluated).
         A check left planned by a finished run was never evaluated: the step failed, which the
         partition status reports."""
         if (asset, partition) not in self._failed_checks:
-            self._failed_checks[(asset, partition)] = self._read_failed_checks(asset, partition)
+            self._failed_checks[(asset, partition)] = self._read_red(asset, partition)
         return self._failed_checks[(asset, partition)]
 
-    def _read_failed_checks(self, asset: str, partition: str) -> list[float] | None:
+    def _read_red(self, asset: str, partition: str) -> bool | None:
         keys = [dg.AssetCheckKey(dg.AssetKey(asset), name) for name in BLOCKING_CHECKS[asset]]
         if not keys:
-            return []
+            return False
         latest = self.instance.event_log_storage.get_latest_asset_check_execution_by_key(
             keys, partition_filter=PartitionKeyFilter(key=partition)
         )
-        times = []
+        red = False
         for record in latest.values():
             status = record.status.value
             if status == "PLANNED":
                 if not self.run_finished(record.run_id):
                     return None
                 continue
-            if status == "FAILED":
-                times.append(record.event.timestamp if record.event else record.create_timestamp)
-        return times
+            red = red or status == "FAILED"
+        return red
 
-    def needs_retry(self, asset: str, fix: UpstreamFix) -> bool:
+    def verdict(self, asset: str, fix: UpstreamFix) -> Verdict:
+        planned = self.latest_planned(asset, fix.partition)
+        if planned is not None and planned > fix.storage_id:
+            return Verdict.NO_RETRY  # an attempt planned after the fix read the fixed upstream (or will)
         status = self.status(asset, fix.partition)
-        if status == dg.AssetPartitionStatus.IN_PROGRESS:
-            return False
-        planned = self.instance.get_latest_planned_materialization_info(dg.AssetKey(asset), fix.partition)
-        if planned is not None and planned.storage_id > fix.storage_id:
-            return False  # a run after the fix already targets it
-        failed_checks = self.failed_blocking_check_times(asset, fix.partition)
-        if failed_checks is None:
-            return False
-        red_before_fix = any(t < fix.timestamp for t in failed_checks)
-        failed_before_fix = status == dg.AssetPartitionStatus.FAILED
-        return red_before_fix or failed_before_fix
+        red = self.red(asset, fix.partition)
+        if status == dg.AssetPartitionStatus.IN_PROGRESS or red is None:
+            return Verdict.WAIT
+        return Verdict.RETRY if red or status == dg.AssetPartitionStatus.FAILED else Verdict.NO_RETRY
 
 
 def new_upstream_materializations(instance: dg.DagsterInstance, after: int, up_to: int) -> list[UpstreamFix]:
@@ -143,19 +153,35 @@ def new_upstream_materializations(instance: dg.DagsterInstance, after: int, up_t
     return fixes
 
 
-def plan_upstream_fixed_retries(instance: dg.DagsterInstance, after: int, up_to: int) -> dict[str, tuple[tuple[str, ...], int]]:
-    """Partition → (assets to rerun in run order, storage id of the latest fix that calls for it)."""
+@dataclass(frozen=True)
+class RetryPlan:
+    retries: dict[str, tuple[tuple[str, ...], int]]  # partition → (assets to rerun in run order, latest fix's storage id)
+    cursor: int  # the storage id read up to: before the first fix still waiting on an attempt, else `up_to`
+    waiting: tuple[str, ...]  # "asset partition" of the attempts waited on
+
+
+def plan_upstream_fixed_retries(instance: dg.DagsterInstance, after: int, up_to: int) -> RetryPlan:
+    """The retries called for by the fixes in (after, up_to], and how far the next tick may move its cursor."""
     view = _EventLogView(instance)
     retries: dict[str, tuple[set[str], int]] = {}
+    cursor, waiting = up_to, set()
     for fix in new_upstream_materializations(instance, after, up_to):
         planned = view.planned_assets(fix.run_id)
         for asset in with_downstream([fix.asset]):
             if asset == fix.asset or asset in planned:
                 continue  # the fixing run itself brings this asset up to date
-            if view.needs_retry(asset, fix):
+            verdict = view.verdict(asset, fix)
+            if verdict is Verdict.WAIT:
+                cursor = min(cursor, fix.storage_id - 1)
+                waiting.add(f"{asset} {fix.partition}")
+            elif verdict is Verdict.RETRY:
                 assets, latest = retries.get(fix.partition, (set(), 0))
                 retries[fix.partition] = (assets | {asset}, max(latest, fix.storage_id))
-    return {partition: (with_downstream(assets), latest) for partition, (assets, latest) in sorted(retries.items())}
+    return RetryPlan(
+        retries={partition: (with_downstream(assets), latest) for partition, (assets, latest) in sorted(retries.items())},
+        cursor=cursor,
+        waiting=tuple(sorted(waiting)),
+    )
 
 
 @dg.sensor(
@@ -169,16 +195,21 @@ def upstream_fixed_retry_sensor(context: dg.SensorEvaluationContext) -> dg.Senso
     up_to = context.instance.event_log_storage.get_maximum_record_id() or 0
     if context.cursor is None:
         return dg.SensorResult(cursor=str(up_to), skip_reason=f"baseline: event log read from storage id {up_to} on")
-    retries = plan_upstream_fixed_retries(context.instance, int(context.cursor), up_to)
+    plan = plan_upstream_fixed_retries(context.instance, int(context.cursor), up_to)
     requests = [
         dg.RunRequest(
-            run_key=f"upstream-fixed:{partition}:{latest}",
+            run_key=f"upstream-fixed:{partition}:{latest}",  # a fix read again while the cursor waits gives the same key
             partition_key=partition,
             asset_selection=[dg.AssetKey(name) for name in assets],
             tags={TRIGGER_TAG: "upstream_fixed"},
         )
-        for partition, (assets, latest) in retries.items()
+        for partition, (assets, latest) in plan.retries.items()
     ]
+    if plan.waiting:
+        context.log.info(f"waiting for attempts under way before deciding: {', '.join(plan.waiting)}")
     if not requests:
-        return dg.SensorResult(cursor=str(up_to), skip_reason="no failed or red partition whose upstream was rematerialized")
-    return dg.SensorResult(run_requests=requests, cursor=str(up_to))
+        reason = "no failed or red partition whose upstream was rematerialized"
+        if plan.waiting:
+            reason += f"; waiting for attempts under way: {', '.join(plan.waiting)}"
+        return dg.SensorResult(cursor=str(plan.cursor), skip_reason=reason)
+    return dg.SensorResult(run_requests=requests, cursor=str(plan.cursor))
