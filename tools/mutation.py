@@ -104,6 +104,7 @@ TARGETS: dict[str, list[str]] = {
         "nba_features_tests/automation/test_lookback_table_rows.py",
     ],
     "nba_features/reruns/fingerprints.py": [
+        "nba_features_tests/automation/test_fingerprint_windows.py",
         "nba_features_tests/automation/test_lookbacks.py",
         "nba_features_tests/automation/test_input_change_sensor.py",
     ],
