@@ -63,7 +63,7 @@ class _EventLogView:
         self._finished: dict[str, bool] = {}
         self._status: dict[tuple[str, str], dg.AssetPartitionStatus | None] = {}
         self._latest_planned: dict[tuple[str, str], int | None] = {}
-        self._failed_checks: dict[tuple[str, str], list[float] | None] = {}
+        self._red: dict[tuple[str, str], bool | None] = {}
 
     def run_finished(self, run_id: str) -> bool:
         if run_id not in self._finished:
@@ -98,9 +98,9 @@ class _EventLogView:
         None while one of them is planned by a run that has not finished (it is being evaluated).
         A check left planned by a finished run was never evaluated: the step failed, which the
         partition status reports."""
-        if (asset, partition) not in self._failed_checks:
-            self._failed_checks[(asset, partition)] = self._read_red(asset, partition)
-        return self._failed_checks[(asset, partition)]
+        if (asset, partition) not in self._red:
+            self._red[(asset, partition)] = self._read_red(asset, partition)
+        return self._red[(asset, partition)]
 
     def _read_red(self, asset: str, partition: str) -> bool | None:
         keys = [dg.AssetCheckKey(dg.AssetKey(asset), name) for name in BLOCKING_CHECKS[asset]]
