@@ -158,8 +158,15 @@ class BackfillReport:
         return merged
 
     @property
+    def complete(self) -> bool:
+        """Every targeted partition materialized."""
+        return all(a.materialized == a.targeted for a in self.assets)
+
+    @property
     def green(self) -> bool:
-        return self.finished and not self.outcomes and all(a.failed == 0 for a in self.assets)
+        """Finished, no run red or failed, and every targeted partition materialized: a canceled backfill that
+        never ran a partition has no red date, yet it is not green."""
+        return self.finished and not self.outcomes and all(a.failed == 0 for a in self.assets) and self.complete
 
     @property
     def failed(self) -> bool:
@@ -174,6 +181,9 @@ class BackfillReport:
         lines.append(f"  runs: {runs}")
         if not self.finished:
             lines.append("  not finished: not every partition is green yet")
+        elif not self.complete:
+            missing = sum(a.targeted - a.materialized for a in self.assets)
+            lines.append(f"  finished with {missing} targeted partition(s) not materialized")
         for outcome in self.outcomes:
             lines.append(f"  run {outcome.run_id} ({outcome.status.lower()}):")
             lines += [f"    {line}" for line in outcome.lines()]

@@ -91,6 +91,7 @@ def test_watch_prints_progress_per_asset_on_stderr(cli):
     assert any(line.endswith("backfill canceled: runs no runs yet") for line in progress), err
     assert all(line.startswith("[") and "s] " in line for line in progress)
     assert out.startswith(f"backfill {backfill_id}: CANCELED")  # the report itself stays on stdout
+    assert "finished with 1 targeted partition(s) not materialized" in out
 
 
 def test_usage_errors_exit_2(cli):
