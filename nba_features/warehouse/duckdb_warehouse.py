@@ -60,16 +60,19 @@ INSERT_BATCH_ROWS = 4096
 
 
 def _bigquery_spelling(duckdb_data_type: str) -> str:
-    """A live DuckDB column type spelled as schemas/ spells it, so equal types compare equal (docs/RULES.md#schemas).
+    """A live DuckDB column type spelled as schemas/ spells it, so equal types compare equal (docs/RULES.md#schemas)."""
+    return _spelled(exp.DataType.build(duckdb_data_type, dialect="duckdb"))
 
-    DuckDB quotes STRUCT field names that are its keywords (`STRUCT("source" VARCHAR)`); schemas/ does not, and a
-    quoted name must not read as drift, which would refuse every write to the table. sqlglot quotes again only
-    the names BigQuery itself reserves.
-    """
-    parsed = exp.DataType.build(duckdb_data_type, dialect="duckdb")
-    for identifier in parsed.find_all(exp.Identifier):
-        identifier.set("quoted", False)
-    return parsed.sql("bigquery")
+
+def _spelled(data_type: exp.DataType) -> str:
+    # STRUCT field names bare, as contracts/ddl.py and the BigQuery warehouse's field_type write them: DuckDB quotes
+    # the ones that are its keywords (`STRUCT("source" VARCHAR)`), and a quoted name must not read as drift,
+    # which would refuse every write to the table
+    if data_type.this == exp.DataType.Type.ARRAY:
+        return f"ARRAY<{_spelled(data_type.expressions[0])}>"
+    if data_type.this == exp.DataType.Type.STRUCT:
+        return "STRUCT<" + ", ".join(f"{f.name} {_spelled(f.args['kind'])}" for f in data_type.expressions) + ">"
+    return data_type.sql("bigquery")
 
 
 class DuckDBWarehouse(Warehouse):
