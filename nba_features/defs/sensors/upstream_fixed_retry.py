@@ -50,7 +50,6 @@ class UpstreamFix:
     asset: str
     partition: str
     storage_id: int
-    timestamp: float
     run_id: str
 
 
@@ -144,9 +143,7 @@ def new_upstream_materializations(instance: dg.DagsterInstance, after: int, up_t
                 cursor=cursor,
                 ascending=True,
             )
-            fixes += [
-                UpstreamFix(name, r.partition_key, r.storage_id, r.timestamp, r.run_id) for r in page.records if r.partition_key
-            ]
+            fixes += [UpstreamFix(name, r.partition_key, r.storage_id, r.run_id) for r in page.records if r.partition_key]
             if not page.has_more:
                 break
             cursor = page.cursor
@@ -205,11 +202,10 @@ def upstream_fixed_retry_sensor(context: dg.SensorEvaluationContext) -> dg.Senso
         )
         for partition, (assets, latest) in plan.retries.items()
     ]
-    if plan.waiting:
-        context.log.info(f"waiting for attempts under way before deciding: {', '.join(plan.waiting)}")
+    waiting = f"waiting for attempts under way: {', '.join(plan.waiting)}" if plan.waiting else ""
+    if waiting:
+        context.log.info(waiting)
     if not requests:
         reason = "no failed or red partition whose upstream was rematerialized"
-        if plan.waiting:
-            reason += f"; waiting for attempts under way: {', '.join(plan.waiting)}"
-        return dg.SensorResult(cursor=str(plan.cursor), skip_reason=reason)
+        return dg.SensorResult(cursor=str(plan.cursor), skip_reason=f"{reason}; {waiting}" if waiting else reason)
     return dg.SensorResult(run_requests=requests, cursor=str(plan.cursor))
