@@ -34,6 +34,7 @@ from nba_features.warehouse.bigquery_warehouse import (
     sanitize_labels,
     translate_error,
 )
+from nba_features_tests.warehouse.conftest import use_contracts
 
 PLAYER_DAILY_DDL = """
 CREATE TABLE IF NOT EXISTS nba_precompute.bq_test_player_daily (
@@ -75,17 +76,7 @@ JAN = [dt.date(2024, 1, d) for d in (10, 11, 12)]
 @pytest.fixture
 def contracts(monkeypatch: pytest.MonkeyPatch) -> dict[str, TableContract]:
     """The warehouse reads these test contracts instead of schemas/; tests may swap one for another."""
-    registry = {c.full_name: c for c in (parse_ddl(PLAYER_DAILY_DDL), parse_ddl(EVENTS_DDL))}
-
-    def lookup(table: str) -> TableContract:
-        try:
-            return registry[table]
-        except KeyError:
-            raise ContractError(f"unknown table {table!r}") from None
-
-    monkeypatch.setattr(base, "contract", lookup)
-    monkeypatch.setattr(base, "load_contracts", lambda: dict(registry))
-    return registry
+    return use_contracts(monkeypatch, {c.full_name: c for c in (parse_ddl(PLAYER_DAILY_DDL), parse_ddl(EVENTS_DDL))})
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import nba_features.warehouse.base as base
-from nba_features.contracts import ContractError, TableContract, parse_ddl
+from nba_features.contracts import TableContract, parse_ddl
 from nba_features.warehouse import Warehouse
 from nba_features.warehouse.duckdb_warehouse import DuckDBWarehouse
+from nba_features_tests.warehouse.conftest import use_contracts
 
 DDL = """
 CREATE TABLE IF NOT EXISTS nba_precompute.shared_test_values (
@@ -60,16 +60,7 @@ COLUMNS = ["game_date", "player_lookup", "games_played", "minutes", "is_starter"
 @pytest.fixture
 def contract(monkeypatch: pytest.MonkeyPatch) -> TableContract:
     """Both warehouses read this test contract instead of schemas/."""
-    table = parse_ddl(DDL)
-
-    def lookup(name: str) -> TableContract:
-        if name != TABLE:
-            raise ContractError(f"unknown table {name!r}")
-        return table
-
-    monkeypatch.setattr(base, "contract", lookup)
-    monkeypatch.setattr(base, "load_contracts", lambda: {TABLE: table})
-    return table
+    return use_contracts(monkeypatch, {TABLE: parse_ddl(DDL)})[TABLE]
 
 
 @pytest.fixture(params=["duckdb", pytest.param("bigquery", marks=pytest.mark.bigquery)])
